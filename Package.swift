@@ -1,0 +1,54 @@
+// swift-tools-version:6.1
+import PackageDescription
+
+// Dependencies point inward: TriageCore depends on nothing; every other module
+// adapts it to one job (a regex backend, a file format, a command line).
+let package = Package(
+    name: "TriageKit",
+    platforms: [.macOS(.v14)],
+    products: [
+        .library(name: "TriageCore", targets: ["TriageCore"]),
+        .library(name: "TriageRegex", targets: ["TriageRegex"]),
+        .library(name: "TriageYAML", targets: ["TriageYAML"]),
+        .library(name: "TriageIO", targets: ["TriageIO"]),
+        .executable(name: "triage", targets: ["TriageCLI"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2"),
+        .package(url: "https://github.com/apple/swift-crypto.git", from: "3.12.3"),
+    ],
+    targets: [
+        // MARK: C shims (system libraries found through pkg-config)
+        .systemLibrary(
+            name: "CPCRE2", pkgConfig: "libpcre2-8",
+            providers: [.apt(["libpcre2-dev"]), .brew(["pcre2"])]),
+        .systemLibrary(
+            name: "CYAML", pkgConfig: "yaml-0.1",
+            providers: [.apt(["libyaml-dev"]), .brew(["libyaml"])]),
+
+        // MARK: Core: pure Swift, no I/O, no C
+        .target(name: "TriageCore"),
+
+        // MARK: Adapters
+        .target(name: "TriageRegex", dependencies: ["TriageCore", "CPCRE2"]),
+        .target(
+            name: "TriageYAML",
+            dependencies: ["TriageCore", "CYAML", .product(name: "Crypto", package: "swift-crypto")]),
+        .target(name: "TriageIO", dependencies: ["TriageCore"]),
+
+        // MARK: Apps
+        .executableTarget(
+            name: "TriageCLI",
+            dependencies: [
+                "TriageCore", "TriageRegex", "TriageYAML", "TriageIO",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]),
+
+        // MARK: Tests
+        .testTarget(name: "TriageCoreTests", dependencies: ["TriageCore"]),
+        .testTarget(name: "TriageEngineTests", dependencies: ["TriageCore", "TriageRegex", "TriageYAML"]),
+        .testTarget(name: "TriageYAMLTests", dependencies: ["TriageYAML", "TriageCore", "TriageRegex"]),
+        .testTarget(name: "TriageIOTests", dependencies: ["TriageIO", "TriageCore"]),
+        .testTarget(name: "TriageCLITests", dependencies: ["TriageCLI"]),
+    ]
+)

@@ -1,0 +1,63 @@
+/// The seam between the core and a regex engine.
+///
+/// The core decides *when* a regex runs (only after the literal pass saw one
+/// of its required literals) and *on what* (the case-folded text of one
+/// field, or the original text for case-sensitive regexes); a backend decides
+/// how. `TriageRegex` provides the PCRE2 backend.
+public protocol RegexBackend: Sendable {
+    /// A short name for messages and `--version` output, such as `pcre2-jit 10.42`.
+    var name: String { get }
+
+    /// Compiles `pattern`; throws a `RegexCompileFailure` saying why and where.
+    func compile(_ pattern: String, options: RegexCompileOptions) throws(RegexCompileFailure) -> any CompiledRegex
+
+    /// Per-thread mutable state for searches (match data, JIT stack).
+    func makeScratch(limits: MatchLimits) -> any RegexScratch
+}
+
+/// What the core asks of a regex compile.
+public struct RegexCompileOptions: Sendable, Hashable {
+    public var caseInsensitive: Bool
+    public var options: RegexOptions
+
+    public init(caseInsensitive: Bool, options: RegexOptions) {
+        self.caseInsensitive = caseInsensitive
+        self.options = options
+    }
+}
+
+/// Why a regex did not compile: the backend's message and the byte offset in
+/// the pattern where it gave up.
+public struct RegexCompileFailure: Error, Sendable, Hashable {
+    public var message: String
+    public var offset: Int
+
+    public init(message: String, offset: Int) {
+        self.message = message
+        self.offset = offset
+    }
+}
+
+/// A compiled regex, shared by every thread.
+public protocol CompiledRegex: Sendable {
+    /// Finds the leftmost match in `subject` at or after `start`. The subject
+    /// is valid UTF-8 when `validUTF8` is true (the backend may then skip its
+    /// own check).
+    func firstMatch(
+        in subject: UnsafeBufferPointer<UInt8>, from start: Int, validUTF8: Bool, scratch: any RegexScratch
+    ) -> RegexSearchResult
+}
+
+/// Mutable per-thread search state.
+public protocol RegexScratch: AnyObject {}
+
+/// The outcome of one regex search.
+public enum RegexSearchResult: Sendable, Hashable {
+    case match(Range<Int>)
+    case noMatch
+    /// A limit stopped the search (backtracking, depth, heap): treated as no
+    /// match and reported in the verdict's diagnostics.
+    case limitExceeded(String)
+    /// Any other runtime failure, reported the same way.
+    case failed(String)
+}
