@@ -1,0 +1,1 @@
+// TriageIO: see the module overview in its main file.

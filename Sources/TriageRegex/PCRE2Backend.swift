@@ -1,0 +1,125 @@
+/// The PCRE2 regex backend, with JIT.
+///
+/// Every regex is compiled in UTF mode and JIT-compiled when the platform
+/// supports it. Searches always run with a match context that carries the
+/// pack's match, depth and heap limits: JIT ignores the depth limit, so the
+/// match limit is what keeps a pathological pattern such as `(a+)+$` from
+/// hanging a scan. A search that hits a limit reports it instead of failing.
+import CPCRE2
+import TriageCore
+
+public struct PCRE2Backend: RegexBackend {
+    public init() {}
+
+    public var name: String { "pcre2 \(PCRE2Backend.version)\(PCRE2Backend.jitAvailable ? " (jit)" : "")" }
+
+    /// The library's version, such as `10.42 2022-12-11`.
+    public static let version: String = {
+        var buf = [UInt8](repeating: 0, count: 64)
+        let n = pcre2_config_8(UInt32(PCRE2_CONFIG_VERSION), &buf)
+        guard n > 0 else { return "unknown" }
+        return String(decoding: buf.prefix(Int(n) - 1), as: UTF8.self)
+    }()
+
+    /// Whether this build of PCRE2 has JIT support.
+    public static let jitAvailable: Bool = {
+        var v: UInt32 = 0
+        return pcre2_config_8(UInt32(PCRE2_CONFIG_JIT), &v) >= 0 && v == 1
+    }()
+
+    public func compile(_ pattern: String, options: RegexCompileOptions) throws(RegexCompileFailure) -> any CompiledRegex {
+        try PCRE2Regex(pattern: pattern, options: options)
+    }
+
+    public func makeScratch(limits: MatchLimits) -> any RegexScratch {
+        PCRE2Scratch(limits: limits)
+    }
+
+    /// PCRE2's message for an error code.
+    static func message(for code: Int32) -> String {
+        var buf = [UInt8](repeating: 0, count: 256)
+        let n = pcre2_get_error_message_8(code, &buf, buf.count)
+        return n > 0 ? String(decoding: buf.prefix(Int(n)), as: UTF8.self) : "pcre2 error \(code)"
+    }
+}
+
+/// A compiled PCRE2 pattern. The code is read-only after JIT compilation and
+/// shared by every thread; each search brings its own `PCRE2Scratch`.
+final class PCRE2Regex: CompiledRegex, @unchecked Sendable {
+    private let code: OpaquePointer
+    private let jitted: Bool
+
+    init(pattern: String, options: RegexCompileOptions) throws(RegexCompileFailure) {
+        var flags = UInt32(PCRE2_UTF)
+        if options.caseInsensitive { flags |= UInt32(PCRE2_CASELESS) }
+        if options.options.contains(.multiline) { flags |= UInt32(PCRE2_MULTILINE) }
+        if options.options.contains(.dotAll) { flags |= UInt32(PCRE2_DOTALL) }
+        if options.options.contains(.extended) { flags |= UInt32(PCRE2_EXTENDED) }
+        if options.options.contains(.unicodeClasses) { flags |= UInt32(PCRE2_UCP) }
+        var errorCode: Int32 = 0
+        var errorOffset: Int = 0
+        let bytes = Array(pattern.utf8)
+        let compiled = bytes.withUnsafeBufferPointer { p in
+            pcre2_compile_8(p.baseAddress ?? UnsafePointer(bitPattern: 1)!, p.count, flags, &errorCode, &errorOffset, nil)
+        }
+        guard let compiled else {
+            throw RegexCompileFailure(message: PCRE2Backend.message(for: errorCode), offset: errorOffset)
+        }
+        code = compiled
+        jitted = PCRE2Backend.jitAvailable && pcre2_jit_compile_8(compiled, UInt32(PCRE2_JIT_COMPLETE)) == 0
+    }
+
+    deinit { pcre2_code_free_8(code) }
+
+    func firstMatch(
+        in subject: UnsafeBufferPointer<UInt8>, from start: Int, validUTF8: Bool, scratch: any RegexScratch
+    ) -> RegexSearchResult {
+        let s = unsafeDowncast(scratch as AnyObject, to: PCRE2Scratch.self)
+        let base = subject.baseAddress ?? UnsafePointer(bitPattern: 1)!
+        let opts: UInt32 = validUTF8 ? UInt32(PCRE2_NO_UTF_CHECK) : 0
+        let rc: Int32
+        if jitted && validUTF8 {
+            rc = pcre2_jit_match_8(code, base, subject.count, start, opts, s.matchData, s.context)
+        } else {
+            rc = pcre2_match_8(code, base, subject.count, start, opts, s.matchData, s.context)
+        }
+        if rc >= 0 {
+            let ov = pcre2_get_ovector_pointer_8(s.matchData)!
+            return .match(ov[0]..<max(ov[0], ov[1]))
+        }
+        switch rc {
+        case PCRE2_ERROR_NOMATCH, PCRE2_ERROR_PARTIAL:
+            return .noMatch
+        case PCRE2_ERROR_MATCHLIMIT, PCRE2_ERROR_DEPTHLIMIT, PCRE2_ERROR_HEAPLIMIT, PCRE2_ERROR_JIT_STACKLIMIT:
+            return .limitExceeded(PCRE2Backend.message(for: rc))
+        default:
+            return .failed(PCRE2Backend.message(for: rc))
+        }
+    }
+}
+
+/// Per-thread PCRE2 state: match data for one pair of offsets (only the
+/// overall match is used), a match context carrying the limits, and a JIT
+/// stack larger than the 32 KiB default so that deep but legitimate patterns
+/// do not fail.
+final class PCRE2Scratch: RegexScratch {
+    let matchData: OpaquePointer
+    let context: OpaquePointer
+    private let jitStack: OpaquePointer?
+
+    init(limits: MatchLimits) {
+        matchData = pcre2_match_data_create_8(1, nil)!
+        context = pcre2_match_context_create_8(nil)!
+        pcre2_set_match_limit_8(context, limits.matchLimit)
+        pcre2_set_depth_limit_8(context, limits.depthLimit)
+        pcre2_set_heap_limit_8(context, limits.heapLimitKiB)
+        jitStack = pcre2_jit_stack_create_8(32 * 1024, 1024 * 1024, nil)
+        if let jitStack { pcre2_jit_stack_assign_8(context, nil, UnsafeMutableRawPointer(jitStack)) }
+    }
+
+    deinit {
+        if let jitStack { pcre2_jit_stack_free_8(jitStack) }
+        pcre2_match_context_free_8(context)
+        pcre2_match_data_free_8(matchData)
+    }
+}

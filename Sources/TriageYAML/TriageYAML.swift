@@ -1,0 +1,1 @@
+// TriageYAML: see the module overview in its main file.
