@@ -61,8 +61,10 @@ public enum CaseFolding {
 
     /// Folds `input` into `output`, which must have room for `3 * input.count`
     /// bytes (an invalid byte becomes U+FFFD, three bytes). Returns the number
-    /// of bytes written and whether any scalar changed its UTF-8 length (only
-    /// then do offsets in the output differ from offsets in the input).
+    /// of bytes written and whether offsets in the output differ from offsets
+    /// in the input: some scalar changed its UTF-8 length, or became several
+    /// scalars (`ß` → `ss`: same length, but a match of the second `s` alone
+    /// must map back to the whole `ß`).
     @inlinable
     public static func fold(
         _ input: UnsafeBufferPointer<UInt8>, into output: UnsafeMutablePointer<UInt8>
@@ -93,8 +95,8 @@ public enum CaseFolding {
                 o += 1
                 continue
             }
-            let (written, consumed) = foldNonASCII(input, at: i, into: output + o)
-            if written != consumed { changed = true }
+            let (written, consumed, aligned) = foldNonASCII(input, at: i, into: output + o)
+            if !aligned { changed = true }
             i += consumed
             o += written
         }
@@ -119,7 +121,7 @@ public enum CaseFolding {
                 o += 1
                 continue
             }
-            let (written, consumed) = foldNonASCII(input, at: i, into: output + o)
+            let (written, consumed, _) = foldNonASCII(input, at: i, into: output + o)
             for k in 0..<written { offsets[o + k] = Int32(i) }
             i += consumed
             o += written
@@ -131,22 +133,23 @@ public enum CaseFolding {
     @usableFromInline
     static func foldNonASCII(
         _ input: UnsafeBufferPointer<UInt8>, at i: Int, into out: UnsafeMutablePointer<UInt8>
-    ) -> (written: Int, consumed: Int) {
+    ) -> (written: Int, consumed: Int, aligned: Bool) {
         let (scalar, len) = UTF8Decoding.decode(input, at: i)
         let valid = !(scalar == "\u{FFFD}" && !UTF8Decoding.isEncodedReplacement(input, at: i))
         switch foldTable.lookup(scalar.value) {
         case .same:
             if valid {
                 for k in 0..<len { out[k] = input[i + k] }
-                return (len, len)
+                return (len, len, true)
             }
-            return (writeUTF8(scalar, to: out), len)
+            return (writeUTF8(scalar, to: out), len, false)
         case .single(let f):
-            return (writeUTF8(f, to: out), len)
+            let w = writeUTF8(f, to: out)
+            return (w, len, w == len)
         case .multiple(let fs):
             var w = 0
             for f in fs { w += writeUTF8(f, to: out + w) }
-            return (w, len)
+            return (w, len, false)
         }
     }
 
@@ -199,7 +202,7 @@ struct FoldTable: Sendable {
     private let dense: [UInt32]
 
     private static let exceptions: [UInt32: [Unicode.Scalar]] = [
-        0x00DF: ["s", "s"], 0x1E9E: ["s", "s"], 0x03C2: ["\u{03C3}"], 0x017F: ["s"], 0x0345: ["\u{03B9}"],
+        0x00B5: ["\u{03BC}"], 0x00DF: ["s", "s"], 0x1E9E: ["s", "s"], 0x03C2: ["\u{03C3}"], 0x017F: ["s"], 0x0345: ["\u{03B9}"],
         0x1FBE: ["\u{03B9}"], 0x1E9B: ["\u{1E61}"], 0x03D0: ["\u{03B2}"], 0x03D1: ["\u{03B8}"],
         0x03D5: ["\u{03C6}"], 0x03D6: ["\u{03C0}"], 0x03F0: ["\u{03BA}"], 0x03F1: ["\u{03C1}"],
         0x03F5: ["\u{03B5}"], 0xFB00: ["f", "f"], 0xFB01: ["f", "i"], 0xFB02: ["f", "l"],

@@ -1,0 +1,171 @@
+/// A multi-literal automaton that finds every occurrence of every literal,
+/// overlapping ones included, in one left-to-right pass.
+///
+/// It is a full DFA (Aho-Corasick with the failure links compiled away), so
+/// each input byte costs one table load and one compare, independent of the
+/// number of literals:
+///
+/// - **Byte classes.** Bytes that no literal distinguishes share a class, so a
+///   row has one entry per class (typically 30 to 60) instead of 256.
+/// - **Premultiplied state ids.** A state id is its row offset in the flat
+///   transition table, saving a multiply per byte.
+/// - **Match states last.** States are renumbered so that every state with an
+///   output has an id at or above `firstMatchState`; the hot loop tests one
+///   integer per byte and only then looks up outputs.
+///
+/// Literals are raw bytes; the caller folds case beforehand. The automaton
+/// is immutable and shared by every thread: scanning needs no scratch.
+public struct AhoCorasick: Sendable {
+    /// For each byte, its class.
+    @usableFromInline let classes: [UInt8]
+    /// Row-major transitions: `transitions[state + class]` is the next state (premultiplied).
+    @usableFromInline let transitions: [UInt32]
+    @usableFromInline let firstMatchState: UInt32
+    /// For a match state `s`, `outputs[outputStart[(s - firstMatchState) / stride] ..< ...+1]`
+    /// are the ids of the literals that end there.
+    @usableFromInline let outputStart: [UInt32]
+    @usableFromInline let outputs: [UInt32]
+    /// The length of each literal, to turn an end offset into a start.
+    public let literalLengths: [Int32]
+    @usableFromInline let stride: Int
+
+    public var literalCount: Int { literalLengths.count }
+    public var stateCount: Int { transitions.count / max(stride, 1) }
+    /// Bytes held by the tables, for reporting.
+    public var memoryBytes: Int { transitions.count * 4 + outputs.count * 4 + outputStart.count * 4 + 256 }
+
+    /// Builds the automaton. Literals must be non-empty; duplicates are fine
+    /// (each keeps its own id and is reported).
+    public init(literals: [[UInt8]]) {
+        precondition(literals.allSatisfy { !$0.isEmpty }, "empty literal")
+
+        // Byte classes: bytes used in literals get their own class, all other
+        // bytes share class 0 (they only ever lead back towards the root).
+        var classOf = [UInt8](repeating: 0, count: 256)
+        var used = [Bool](repeating: false, count: 256)
+        for lit in literals { for b in lit { used[Int(b)] = true } }
+        var nclasses = 1
+        for b in 0..<256 where used[b] {
+            classOf[b] = UInt8(truncatingIfNeeded: nclasses)
+            nclasses += 1
+        }
+        // 255 distinct bytes plus class 0 still fit; 256 used bytes would
+        // overflow UInt8, so merge the last into class 0's neighbour scheme:
+        // with every byte used, no class 0 is needed.
+        if nclasses > 256 {
+            for b in 0..<256 { classOf[b] = UInt8(b) }
+            nclasses = 256
+        }
+        let stride = nclasses
+
+        // Trie with sparse children, built in insertion order.
+        var children: [[(UInt8, Int32)]] = [[]]
+        var terminal: [[UInt32]] = [[]]
+        for (id, lit) in literals.enumerated() {
+            var s = 0
+            for b in lit {
+                let c = classOf[Int(b)]
+                if let next = children[s].first(where: { $0.0 == c })?.1 {
+                    s = Int(next)
+                } else {
+                    children.append([])
+                    terminal.append([])
+                    let n = Int32(children.count - 1)
+                    children[s].append((c, n))
+                    s = Int(n)
+                }
+            }
+            terminal[s].append(UInt32(id))
+        }
+        let n = children.count
+
+        // Breadth-first: failure links, full transitions, merged outputs.
+        var delta = [Int32](repeating: 0, count: n * stride)
+        var fail = [Int32](repeating: 0, count: n)
+        var out = terminal
+        var order = [Int32]()
+        order.reserveCapacity(n)
+        for (c, child) in children[0] {
+            delta[Int(c)] = child
+            fail[Int(child)] = 0
+            order.append(child)
+        }
+        var head = 0
+        while head < order.count {
+            let s = Int(order[head])
+            head += 1
+            let f = Int(fail[s])
+            // Inherit every transition from the failure state, then override with own children.
+            for c in 0..<stride { delta[s * stride + c] = delta[f * stride + c] }
+            if !out[f].isEmpty { out[s].append(contentsOf: out[f]) }
+            for (c, child) in children[s] {
+                delta[s * stride + Int(c)] = child
+                fail[Int(child)] = delta[f * stride + Int(c)]
+                order.append(child)
+            }
+        }
+
+        // Renumber: non-match states first (root stays 0), then match states.
+        var newID = [Int32](repeating: 0, count: n)
+        var next: Int32 = 0
+        for s in 0..<n where out[s].isEmpty {
+            newID[s] = next
+            next += 1
+        }
+        let firstMatch = next
+        var outputStart = [UInt32]()
+        var outputs = [UInt32]()
+        outputStart.reserveCapacity(n - Int(firstMatch) + 1)
+        for s in 0..<n where !out[s].isEmpty {
+            newID[s] = next
+            next += 1
+            outputStart.append(UInt32(outputs.count))
+            // Shortest literal first: the order a left-to-right reader expects.
+            outputs.append(contentsOf: out[s].sorted { literals[Int($0)].count < literals[Int($1)].count || (literals[Int($0)].count == literals[Int($1)].count && $0 < $1) })
+        }
+        outputStart.append(UInt32(outputs.count))
+
+        var table = [UInt32](repeating: 0, count: n * stride)
+        for s in 0..<n {
+            let row = Int(newID[s]) * stride
+            for c in 0..<stride {
+                table[row + c] = UInt32(newID[Int(delta[s * stride + c])]) * UInt32(stride)
+            }
+        }
+
+        self.classes = classOf
+        self.transitions = table
+        self.firstMatchState = UInt32(firstMatch) * UInt32(stride)
+        self.outputStart = outputStart
+        self.outputs = outputs
+        self.literalLengths = literals.map { Int32($0.count) }
+        self.stride = stride
+    }
+
+    /// Calls `onMatch(literalID, endOffset)` for every occurrence of every
+    /// literal in `text`, in order of end offset (ties: shorter literal first).
+    /// Offsets are relative to `text`.
+    @inlinable
+    public func scan(_ text: UnsafeBufferPointer<UInt8>, _ onMatch: (Int, Int) -> Void) {
+        guard let base = text.baseAddress, !transitions.isEmpty else { return }
+        let n = text.count
+        classes.withUnsafeBufferPointer { cls in
+            transitions.withUnsafeBufferPointer { tr in
+                let firstMatch = firstMatchState
+                let stride32 = UInt32(stride)
+                var s: UInt32 = 0
+                var i = 0
+                while i < n {
+                    s = tr[Int(s) + Int(cls[Int(base[i])])]
+                    i += 1
+                    if s >= firstMatch {
+                        let row = Int((s - firstMatch) / stride32)
+                        let lo = Int(outputStart[row])
+                        let hi = Int(outputStart[row + 1])
+                        for k in lo..<hi { onMatch(Int(outputs[k]), i) }
+                    }
+                }
+            }
+        }
+    }
+}
