@@ -25,7 +25,7 @@ public struct PackCompiler: Sendable {
     public func compile(_ pack: RulePack) throws(PackErrors) -> CompiledPack {
         var b = Builder(pack: pack, backend: backend)
         let compiled = b.build()
-        if !b.errors.isEmpty { throw PackErrors(b.errors.sorted(by: PackCompiler.order)) }
+        if !b.errors.isEmpty { throw PackErrors(b.errors.sorted(by: PackError.sourceOrder)) }
         return compiled!
     }
 
@@ -33,18 +33,9 @@ public struct PackCompiler: Sendable {
     public func check(_ pack: RulePack) -> [PackError] {
         var b = Builder(pack: pack, backend: backend)
         _ = b.build()
-        return b.errors.sorted(by: PackCompiler.order)
+        return b.errors.sorted(by: PackError.sourceOrder)
     }
 
-    /// Errors sort by file, line and column; errors without a place come first.
-    static func order(_ a: PackError, _ b: PackError) -> Bool {
-        switch (a.location, b.location) {
-        case (nil, nil): return a.message < b.message
-        case (nil, _): return true
-        case (_, nil): return false
-        case (let x?, let y?): return (x.file, x.line, x.column) < (y.file, y.line, y.column)
-        }
-    }
 }
 
 /// The mutable state of one compilation.

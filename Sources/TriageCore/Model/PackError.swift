@@ -44,6 +44,19 @@ public struct PackError: Error, Sendable, Hashable, CustomStringConvertible {
     }
 }
 
+extension PackError {
+    /// The order errors are reported in: by file, line and column, errors
+    /// without a place first.
+    public static func sourceOrder(_ a: PackError, _ b: PackError) -> Bool {
+        switch (a.location, b.location) {
+        case (nil, nil): return a.message < b.message
+        case (nil, _): return true
+        case (_, nil): return false
+        case (let x?, let y?): return (x.file, x.line, x.column, x.description) < (y.file, y.line, y.column, y.description)
+        }
+    }
+}
+
 /// Every problem found in a pack, reported together rather than one at a time.
 public struct PackErrors: Error, Sendable, CustomStringConvertible {
     public var errors: [PackError]
