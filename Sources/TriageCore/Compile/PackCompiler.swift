@@ -130,9 +130,6 @@ private struct Builder {
         }
         if pack.maxAgents < 0 { error(.invalidValue, "max agents must not be negative", nil) }
         if !pack.titleWeight.isFinite { error(.invalidValue, "title weight must be a finite number", nil) }
-        for name in [pack.metadata.name] where name.isEmpty {
-            error(.missingField, "the pack has no name", nil)
-        }
     }
 
     mutating func indexAgents() {
