@@ -5,8 +5,9 @@ Each batch file (corpus/batches/NN-theme.txt) holds records like:
 
     @@ severity | agent agent | style | lang
     Title on one line
-    ctx: optional context line (repeatable; lines are joined with newlines)
     description, any number of lines, up to the next '@@ ' header
+    ctx: optional context line, anywhere in the record (repeatable; joined
+         with newlines) -- becomes the optional "context" field
 
 Ids are assigned in file order (batches sorted by name), so appending to the
 last batch or adding a new batch keeps existing ids stable.
@@ -41,7 +42,7 @@ def parse(path):
             continue
         elif cur["title"] is None:
             cur["title"] = line.strip()
-        elif line.startswith("ctx: ") and not cur["desc"]:
+        elif line.startswith("ctx: "):
             cur["ctx"].append(line[5:].strip())
         else:
             cur["desc"].append(line.rstrip())
