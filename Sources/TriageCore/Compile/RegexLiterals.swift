@@ -1,0 +1,726 @@
+/// Required-literal extraction for regexes.
+///
+/// The engine finds every keyword of a pack in one Aho-Corasick pass over the
+/// case-folded text. A regex joins that pass through a *prefilter*: a small
+/// set of literals of which every match contains at least one. The regex then
+/// runs only on incidents where the pass saw one of them, and when every match
+/// *starts* with one, the search can begin at the first hit.
+///
+/// ## Technique
+///
+/// The analysis follows Russ Cox's codesearch trigram query and the literal
+/// extraction of Rust's regex-syntax. For every node of the parsed regex
+/// (`RegexSyntax.swift`) it computes four sets of case-folded UTF-8 strings:
+///
+/// - `exact`: every match, folded, is one of these (kept only while small);
+/// - `prefix`: every match, folded, starts with one of these;
+/// - `suffix`: every match, folded, ends with one of these;
+/// - `factor`: every match, folded, contains one of these.
+///
+/// A set holding the empty string says nothing, so `[""]` means "no
+/// information". Concatenation multiplies exact sets, extends a left exact
+/// set by the right prefix set (and a right exact set by the left suffix
+/// set), and offers `suffix(a) × prefix(b)` as a factor: in a match of `ab`
+/// the end of the `a` part runs straight into the start of the `b` part.
+/// Alternation unions each kind of set, so one branch without information
+/// makes the union useless. `x?`, `x*` and `x{0,n}` require nothing (though
+/// small exact sets survive, `x?` as `{"", x}`); `x+` and `x{m,n}` with
+/// `m ≥ 1` keep what `x{m}` has. Zero-width items are the empty string;
+/// `.`, large classes and back references are "unknown". Small classes
+/// (`[45]`, `\d`, `[-_]`) become exact sets, so `\b5\d\d\b` yields the 100
+/// literals `500`…`599`.
+///
+/// ## Soundness
+///
+/// Folding (`CaseFolding`) works scalar by scalar without context, so the
+/// folded text of a match is the concatenation of the folds of the scalars
+/// it matched, and it sits in the folded subject exactly where the match
+/// sits in the original. Every leaf therefore describes the folds of the
+/// scalars it can match: a character matched case-sensitively contributes its
+/// own fold; one matched caselessly contributes the folds of every character
+/// PCRE2 treats as its other case (`µ` matches `Μ`, which folds to `μ`, not
+/// to `µ`, so both are kept — see `CaselessMatching`); a class contributes the
+/// folds of all its members and their case variants, or nothing when it is
+/// large. Each combination rule above only ever claims what holds for every
+/// string of the combined language, and greediness, atomic groups and
+/// possessive quantifiers only narrow which of those strings PCRE2 reports.
+/// Whenever the analysis is unsure (unparsed syntax, sets over the size
+/// bound) it says nothing, which is always correct: the regex then runs on
+/// every incident. A regex that can match the empty string can never get a
+/// literal set, since every set describing it contains the empty string.
+///
+/// `\K` moves the reported start of a match past text the pattern consumed:
+/// literals may then lie before the reported match (still in the subject), and
+/// `atMatchStart` is never set.
+///
+/// ## Cost model
+///
+/// Several literal sets are valid for one regex; the best is the one the
+/// folded text contains least often. Each byte has an estimated frequency in
+/// English and log text (`LiteralCost.byteFrequency`, in the spirit of the
+/// rank tables in Rust's memchr and aho-corasick crates: space and common
+/// letters frequent, digits middling, punctuation such as `@ % # _` rare,
+/// upper-case ASCII absent from folded text). A literal's frequency is the
+/// product of its bytes' frequencies, plus a small per-literal overhead so
+/// that a hundred expansions of a literal do not beat the literal itself for
+/// a negligible gain. A set costs the sum over its literals. The prefix set is
+/// preferred when it costs at most about twice the best, since a match then
+/// can be searched from the literal hit. When even the best set is expected
+/// in most incidents (a single common byte, the ten digits), no prefilter is
+/// returned.
+public struct RegexPrefilter: Sendable, Hashable {
+    /// Case-folded UTF-8 literals (CaseFolding), none empty: every match of the regex,
+    /// seen in the folded text, contains at least one of them as a substring.
+    public var literals: [[UInt8]]
+    /// True when every match *starts* with one of the literals (leading zero-width
+    /// assertions such as \b or lookbehind allowed), so a search may begin at the
+    /// first place a literal occurs.
+    public var atMatchStart: Bool
+
+    public init(literals: [[UInt8]], atMatchStart: Bool) {
+        self.literals = literals
+        self.atMatchStart = atMatchStart
+    }
+}
+
+public enum RegexLiteralAnalysis {
+    /// At most this many literals in any set, final or intermediate.
+    static let maxLiterals = 256
+    /// Classes with more members than this (after folding) are "unknown".
+    static let maxClassMembers = 10
+    /// Classes are only enumerated up to this many members before folding.
+    static let maxClassScan = 64
+    /// `x{m,n}` is expanded into an exact set only for `n` up to this.
+    static let maxExactRepeat = 8
+    /// `x{m}` is analysed as at most this many copies of `x`.
+    static let maxRepeatCopies = 4
+
+    /// nil when no usable literal set exists (the regex then runs on every incident).
+    public static func prefilter(pattern: String, caseInsensitive: Bool, options: RegexOptions) -> RegexPrefilter? {
+        guard let tree = RegexParser.parse(pattern, caseInsensitive: caseInsensitive, options: options) else { return nil }
+        return select(info(tree.root), startsAllowed: !tree.resetsMatchStart)
+    }
+
+    /// True when the pattern parses, has no inline option settings, and every literal
+    /// character and class member in it is unchanged by CaseFolding; a case-insensitive
+    /// regex can then be compiled case-sensitively and run on the folded text (faster JIT).
+    ///
+    /// A character also qualifies only if every character PCRE2 matches
+    /// caselessly with it folds to it (`µ` does not: its other case `Μ` folds to
+    /// `μ`), so the folded text holds it wherever the original held a variant,
+    /// and `\p{…}`, `[:upper:]` and `[:lower:]`, whose caseless meaning folding
+    /// does not reproduce, disqualify a pattern. What still differs on folded
+    /// text is what folding adds: full folding makes `ß` read as `ss` and `ﬁ`
+    /// as `fi`, and the few non-ASCII characters that fold into ASCII (the
+    /// Kelvin sign, `ſ`) then match ASCII items such as `s`, `\w` or `[a-z]`:
+    /// the reading keywords get too.
+    public static func isFoldInvariant(pattern: String, options: RegexOptions) -> Bool {
+        guard let tree = RegexParser.parse(pattern, caseInsensitive: true, options: options), !tree.hasInlineOptions
+        else { return false }
+        return isFoldInvariant(tree.root)
+    }
+
+    // MARK: Selection
+
+    /// Picks the final set from the root's information: the cheapest valid
+    /// set, or the prefix set when it is nearly as cheap.
+    static func select(_ info: LiteralInfo, startsAllowed: Bool) -> RegexPrefilter? {
+        var best = LiteralSet.emptyString
+        for candidate in [info.factor, info.exact, info.prefix, info.suffix] {
+            guard let candidate, candidate.cost.isFinite else { continue }
+            let set = candidate.substringMinimal()
+            if set.cost < best.cost { best = set }
+        }
+        guard best.cost.isFinite else { return nil }
+        if startsAllowed {
+            let starts = info.prefix.prefixMinimal()
+            if starts.cost <= LiteralCost.startPreference * best.cost + LiteralCost.startSlack,
+                starts.cost <= LiteralCost.maxUseful
+            {
+                return RegexPrefilter(literals: starts.sortedLiterals, atMatchStart: true)
+            }
+        }
+        guard best.cost <= LiteralCost.maxUseful else { return nil }
+        return RegexPrefilter(literals: best.sortedLiterals, atMatchStart: false)
+    }
+
+    // MARK: Analysis
+
+    static func info(_ node: RegexNode) -> LiteralInfo {
+        switch node {
+        case .empty, .assertion, .lookaround, .resetMatchStart:
+            return .exact(.emptyString)
+        case .char(let c, let caseless):
+            return .exact(LiteralSet(CaselessMatching.foldedVariants(of: c, caseless: caseless)))
+        case .set(let cls, let caseless):
+            guard let members = classMembers(cls, caseless: caseless) else { return .unknown }
+            return .exact(members)
+        case .unknown, .backreference:
+            return .unknown
+        case .concat(let items):
+            // Runs of characters with one fold each become one literal directly.
+            var acc = LiteralInfo.exact(.emptyString)
+            var run: [UInt8] = []
+            for item in items {
+                if case .char(let c, let caseless) = item {
+                    if c.isASCII {
+                        let v = UInt8(c.value)
+                        run.append(v &- 0x41 < 26 ? v + 0x20 : v)
+                        continue
+                    }
+                    let folds = CaselessMatching.foldedVariants(of: c, caseless: caseless)
+                    if folds.count == 1 {
+                        run += folds[0]
+                        continue
+                    }
+                }
+                if !run.isEmpty {
+                    acc = concat(acc, .exact(LiteralSet([run])))
+                    run = []
+                }
+                acc = concat(acc, info(item))
+            }
+            if !run.isEmpty { acc = concat(acc, .exact(LiteralSet([run]))) }
+            return acc
+        case .alternation(let branches):
+            return alternate(branches.map(info))
+        case .repetition(let x, let lo, let hi):
+            return repeated(info(x), min: lo, max: hi)
+        }
+    }
+
+    /// The folded strings a class can match, or nil when there are too many
+    /// (or they are not enumerated).
+    static func classMembers(_ cls: RegexCharClass, caseless: Bool) -> LiteralSet? {
+        guard !cls.negated, !cls.open else { return nil }
+        var total = 0
+        for r in cls.written + cls.implied {
+            total += r.count
+            if total > maxClassScan { return nil }
+        }
+        // ASCII members fold to ASCII (upper case to lower case, whatever the
+        // case mode): a bitmap dedupes them without allocating.
+        var ascii: (UInt64, UInt64) = (0, 0)
+        var other = Set<[UInt8]>()
+        for r in cls.written + cls.implied {
+            for v in r {
+                if v < 0x80 {
+                    let f = v &- 0x41 < 26 ? v + 0x20 : v
+                    if f < 64 { ascii.0 |= 1 << f } else { ascii.1 |= 1 << (f - 64) }
+                } else if let s = Unicode.Scalar(v) {
+                    for f in CaselessMatching.foldedVariants(of: s, caseless: caseless) {
+                        if f.count == 1 {
+                            if f[0] < 64 { ascii.0 |= 1 << f[0] } else { ascii.1 |= 1 << (f[0] - 64) }
+                        } else {
+                            other.insert(f)
+                        }
+                    }
+                }
+            }
+        }
+        guard ascii.0.nonzeroBitCount + ascii.1.nonzeroBitCount + other.count <= maxClassMembers else { return nil }
+        var b = LiteralSet.Builder()
+        for byte in UInt8(0)..<128 where (byte < 64 ? ascii.0 >> byte : ascii.1 >> (byte - 64)) & 1 == 1 {
+            withUnsafeBytes(of: byte) { b.append($0.bindMemory(to: UInt8.self)) }
+        }
+        for f in other.sorted(by: { $0.lexicographicallyPrecedes($1) }) { f.withUnsafeBufferPointer { b.append($0) } }
+        return b.ends.isEmpty ? nil : b.build()
+    }
+
+    static func concat(_ a: LiteralInfo, _ b: LiteralInfo) -> LiteralInfo {
+        if a.exact?.isEmptyStringOnly == true { return b }
+        if b.exact?.isEmptyStringOnly == true { return a }
+        var r = LiteralInfo.unknown
+        if let ae = a.exact, let be = b.exact { r.exact = LiteralSet.cross(ae, be) }
+        // Every match starts with a match of `a`: its exact set extended by
+        // b's prefixes, or the exact set alone when that is cheaper.
+        if let ae = a.exact {
+            let extended = b.prefix === b.exact ? r.exact : LiteralSet.cross(ae, b.prefix)
+            r.prefix = LiteralSet.cheapest([extended, ae])
+        } else {
+            r.prefix = a.prefix
+        }
+        if let be = b.exact {
+            let extended = a.suffix === a.exact ? r.exact : LiteralSet.cross(a.suffix, be)
+            r.suffix = LiteralSet.cheapest([extended, be])
+        } else {
+            r.suffix = b.suffix
+        }
+        // In a match of `ab` the end of the `a` part runs into the start of the `b` part.
+        let joined = a.suffix === a.exact && b.prefix === b.exact ? r.exact : LiteralSet.cross(a.suffix, b.prefix)
+        r.factor = LiteralSet.cheapest([a.factor, b.factor, joined, r.exact, r.prefix, r.suffix])
+        return r
+    }
+
+    static func alternate(_ branches: [LiteralInfo]) -> LiteralInfo {
+        var r = LiteralInfo.unknown
+        if branches.allSatisfy({ $0.exact != nil }) {
+            r.exact = LiteralSet.union(branches.map { $0.exact! }, keepingEmpty: true)
+        }
+        r.prefix = LiteralSet.union(branches.map(\.prefix))?.prefixMinimal()
+            ?? LiteralSet.shrinkingPrefixes(branches.map(\.prefix))
+        r.suffix = LiteralSet.union(branches.map(\.suffix))
+            ?? LiteralSet.shrinkingSuffixes(branches.map(\.suffix))
+        r.factor = LiteralSet.cheapest([LiteralSet.union(branches.map(\.factor)), r.exact, r.prefix, r.suffix])
+        return r
+    }
+
+    static func repeated(_ x: LiteralInfo, min lo: Int, max hi: Int?) -> LiteralInfo {
+        if hi == 0 { return .exact(.emptyString) }
+        // The exact set of x{lo,hi}: the union of x^k for k in lo...hi, when small.
+        var exact: LiteralSet? = nil
+        if let xe = x.exact, let hi, hi <= maxExactRepeat {
+            var power: LiteralSet? = .emptyString
+            var parts: [LiteralSet] = []
+            for k in 0...hi {
+                guard let p = power else { break }
+                if k >= lo { parts.append(p) }
+                if k < hi { power = LiteralSet.cross(p, xe) }
+            }
+            if power != nil { exact = LiteralSet.union(parts, keepingEmpty: true) }
+        }
+        if lo == 0 {
+            let e = exact ?? .emptyString
+            return LiteralInfo(exact: exact, prefix: e, suffix: e, factor: .emptyString)
+        }
+        // Every match of x{lo,hi} starts with, ends with and contains a match
+        // of x^k for k ≤ lo.
+        var r = x
+        for _ in 1..<Swift.min(lo, maxRepeatCopies) { r = concat(r, x) }
+        if lo > maxRepeatCopies || hi != lo { r.exact = exact }
+        return r
+    }
+
+    static func isFoldInvariant(_ node: RegexNode) -> Bool {
+        switch node {
+        case .char(let c, _):
+            return CaselessMatching.isFoldFixedPoint(c)
+        case .set(let cls, _):
+            guard !cls.caseDependent else { return false }
+            var total = 0
+            for r in cls.written {
+                total += r.count
+                if total > 4096 { return false }
+                for v in r {
+                    guard let s = Unicode.Scalar(v) else { continue }
+                    if !CaselessMatching.isFoldFixedPoint(s) { return false }
+                }
+            }
+            return true
+        case .lookaround(let body):
+            return isFoldInvariant(body)
+        case .concat(let items), .alternation(let items):
+            return items.allSatisfy(isFoldInvariant)
+        case .repetition(let x, _, _):
+            return isFoldInvariant(x)
+        case .empty, .unknown, .assertion, .resetMatchStart, .backreference:
+            return true
+        }
+    }
+}
+
+/// What is known about the strings a node matches; see `RegexLiteralAnalysis`.
+/// `.emptyString` as a prefix, suffix or factor set means "no information".
+struct LiteralInfo: Sendable {
+    var exact: LiteralSet?
+    var prefix: LiteralSet
+    var suffix: LiteralSet
+    var factor: LiteralSet
+
+    static let unknown = LiteralInfo(exact: nil, prefix: .emptyString, suffix: .emptyString, factor: .emptyString)
+
+    static func exact(_ e: LiteralSet) -> LiteralInfo {
+        LiteralInfo(exact: e, prefix: e, suffix: e, factor: e)
+    }
+}
+
+/// A set of distinct folded literals, in a deterministic order, with its
+/// cost. Every operation stays within `RegexLiteralAnalysis.maxLiterals`.
+///
+/// The literals are stored back to back in one buffer, and a set is an
+/// immutable shared object: an analysis builds thousands of small sets, and
+/// one allocation per set (rather than one per literal) keeps a pack of ten
+/// thousand regexes well under a second.
+final class LiteralSet: Sendable {
+    /// The literals, back to back.
+    let bytes: [UInt8]
+    /// The end offset of each literal in `bytes`.
+    let ends: [Int]
+    /// The estimated frequency of each literal (`LiteralCost`).
+    let frequencies: [Double]
+    /// Whether all literals have the same length: concatenations with such
+    /// a set cannot collide, so they need no duplicate check.
+    let uniformLength: Bool
+    /// Whether the empty string is a member.
+    let containsEmpty: Bool
+    /// `LiteralCost.of` this set: infinite when it is empty, over the bound
+    /// or holds the empty string.
+    let cost: Double
+
+    /// `ends` and `frequencies` describe `bytes`; the literals must be distinct.
+    init(bytes: [UInt8], ends: [Int], frequencies: [Double]) {
+        self.bytes = bytes
+        self.ends = ends
+        self.frequencies = frequencies
+        var uniform = true
+        var hasEmpty = false
+        var previous = 0
+        var total = 0.0
+        for (k, e) in ends.enumerated() {
+            let n = e - previous
+            if n == 0 { hasEmpty = true }
+            if k > 0 && n != ends[0] { uniform = false }
+            previous = e
+            total += frequencies[k] + LiteralCost.perLiteral
+        }
+        uniformLength = uniform
+        containsEmpty = hasEmpty
+        cost = hasEmpty || ends.isEmpty || ends.count > RegexLiteralAnalysis.maxLiterals ? .infinity : total
+    }
+
+    /// A set of distinct literals.
+    convenience init<S: Sequence>(_ literals: S) where S.Element == [UInt8] {
+        var b = Builder()
+        for lit in literals { lit.withUnsafeBufferPointer { b.append($0) } }
+        self.init(bytes: b.bytes, ends: b.ends, frequencies: b.frequencies)
+    }
+
+    static let emptyString = LiteralSet([[]])
+    static var maxLiterals: Int { RegexLiteralAnalysis.maxLiterals }
+
+    var count: Int { ends.count }
+    var isEmptyStringOnly: Bool { ends == [0] }
+
+    func range(_ k: Int) -> Range<Int> { (k == 0 ? 0 : ends[k - 1])..<ends[k] }
+    func literal(_ k: Int) -> [UInt8] { Array(bytes[range(k)]) }
+    var literals: [[UInt8]] { (0..<count).map(literal) }
+    var sortedLiterals: [[UInt8]] { literals.sorted { $0.lexicographicallyPrecedes($1) } }
+
+    /// Accumulates literals for a new set.
+    struct Builder {
+        var bytes: [UInt8] = []
+        var ends: [Int] = []
+        var frequencies: [Double] = []
+
+        mutating func append(_ lit: UnsafeBufferPointer<UInt8>) {
+            bytes.append(contentsOf: lit)
+            ends.append(bytes.count)
+            frequencies.append(LiteralCost.frequency(lit))
+        }
+
+        /// Appends the concatenation `x + y`, whose frequency is the product.
+        mutating func append(_ x: UnsafeBufferPointer<UInt8>, _ y: UnsafeBufferPointer<UInt8>, frequency: Double) {
+            bytes.append(contentsOf: x)
+            bytes.append(contentsOf: y)
+            ends.append(bytes.count)
+            frequencies.append(frequency)
+        }
+
+        func build() -> LiteralSet { LiteralSet(bytes: bytes, ends: ends, frequencies: frequencies) }
+
+        /// Whether `lit` is already in (a linear scan, for small sets).
+        func contains(_ lit: UnsafeBufferPointer<UInt8>) -> Bool {
+            var start = 0
+            for e in ends {
+                if e - start == lit.count, bytes[start..<e].elementsEqual(lit) { return true }
+                start = e
+            }
+            return false
+        }
+    }
+
+    /// Every concatenation of one string of `a` and one of `b`; nil when
+    /// that could exceed the bound.
+    static func cross(_ a: LiteralSet, _ b: LiteralSet) -> LiteralSet? {
+        if a.isEmptyStringOnly { return b }
+        if b.isEmptyStringOnly { return a }
+        guard a.count * b.count <= maxLiterals else { return nil }
+        let distinct = a.uniformLength || b.uniformLength
+        var seen = Set<[UInt8]>()
+        var out = Builder()
+        out.bytes.reserveCapacity(a.bytes.count * b.count + b.bytes.count * a.count)
+        out.ends.reserveCapacity(a.count * b.count)
+        out.frequencies.reserveCapacity(a.count * b.count)
+        a.bytes.withUnsafeBufferPointer { ab in
+            b.bytes.withUnsafeBufferPointer { bb in
+                for i in 0..<a.count {
+                    let x = UnsafeBufferPointer(rebasing: ab[a.range(i)])
+                    for j in 0..<b.count {
+                        let y = UnsafeBufferPointer(rebasing: bb[b.range(j)])
+                        if !distinct && !seen.insert(Array(x) + Array(y)).inserted { continue }
+                        out.append(x, y, frequency: a.frequencies[i] * b.frequencies[j])
+                    }
+                }
+            }
+        }
+        return out.build()
+    }
+
+    /// The union of the sets, or nil over the bound. For prefix, suffix and
+    /// factor sets (`keepingEmpty` false) a set with the empty string says
+    /// nothing, and so does the union. Exact sets keep the empty string as a
+    /// member like any other.
+    static func union(_ sets: [LiteralSet], keepingEmpty: Bool = false) -> LiteralSet? {
+        if !keepingEmpty, sets.contains(where: \.containsEmpty) { return .emptyString }
+        if sets.count == 1 { return sets[0].count <= maxLiterals ? sets[0] : nil }
+        let total = sets.reduce(0) { $0 + $1.count }
+        if total > 4 * maxLiterals { return nil }
+        var out = Builder()
+        // Small unions dedupe by comparing against what is already in; large ones hash.
+        var seen = Set<ArraySlice<UInt8>>()
+        for set in sets {
+            set.bytes.withUnsafeBufferPointer { sb in
+                for k in 0..<set.count {
+                    let r = set.range(k)
+                    if total > 32 {
+                        if !seen.insert(set.bytes[r]).inserted { continue }
+                    } else if out.contains(UnsafeBufferPointer(rebasing: sb[r])) {
+                        continue
+                    }
+                    out.bytes.append(contentsOf: UnsafeBufferPointer(rebasing: sb[r]))
+                    out.ends.append(out.bytes.count)
+                    out.frequencies.append(set.frequencies[k])
+                }
+            }
+            if out.ends.count > maxLiterals { return nil }
+        }
+        return out.build()
+    }
+
+    /// Drops every literal that starts with another one: a match starting
+    /// with the longer one starts with the shorter one too.
+    func prefixMinimal() -> LiteralSet {
+        if uniformLength { return self }
+        var out: [[UInt8]] = []
+        for lit in sortedLiterals {
+            if let last = out.last, lit.starts(with: last) { continue }
+            out.append(lit)
+        }
+        return LiteralSet(out)
+    }
+
+    /// Drops every literal that contains another one.
+    func substringMinimal() -> LiteralSet {
+        if uniformLength { return self }
+        let byLength = literals.sorted { $0.count < $1.count }
+        var out: [[UInt8]] = []
+        for lit in byLength {
+            var redundant = false
+            for kept in out {
+                if kept.count >= lit.count { break }
+                if LiteralSet.contains(lit, kept) {
+                    redundant = true
+                    break
+                }
+            }
+            if !redundant { out.append(lit) }
+        }
+        return LiteralSet(out)
+    }
+
+    static func contains(_ haystack: [UInt8], _ needle: [UInt8]) -> Bool {
+        if needle.isEmpty { return true }
+        if needle.count > haystack.count { return false }
+        let first = needle[0]
+        var i = 0
+        let last = haystack.count - needle.count
+        while i <= last {
+            if haystack[i] == first, haystack[i..<(i + needle.count)].elementsEqual(needle) { return true }
+            i += 1
+        }
+        return false
+    }
+
+    /// Brings a union of prefix sets under the bound by cutting every
+    /// literal to its first k bytes (at a character boundary), for the
+    /// largest k that fits: a prefix of a prefix is still a prefix.
+    static func shrinkingPrefixes(_ sets: [LiteralSet]) -> LiteralSet {
+        shrinking(sets) { lit, k in
+            var n = Swift.min(k, lit.count)
+            while n > 0, n < lit.count, lit[n] & 0xC0 == 0x80 { n -= 1 }
+            return Array(lit[..<n])
+        }
+    }
+
+    /// Like `shrinkingPrefixes`, keeping the last k bytes.
+    static func shrinkingSuffixes(_ sets: [LiteralSet]) -> LiteralSet {
+        shrinking(sets) { lit, k in
+            var start = Swift.max(0, lit.count - k)
+            while start < lit.count, lit[start] & 0xC0 == 0x80 { start += 1 }
+            return Array(lit[start...])
+        }
+    }
+
+    private static func shrinking(_ sets: [LiteralSet], cut: ([UInt8], Int) -> [UInt8]) -> LiteralSet {
+        let all = sets.flatMap(\.literals)
+        if all.contains(where: \.isEmpty) { return .emptyString }
+        var k = Swift.min(all.map(\.count).max() ?? 0, 16)
+        while k > 0 {
+            var seen = Set<[UInt8]>()
+            var out: [[UInt8]] = []
+            for lit in all {
+                let c = cut(lit, k)
+                if c.isEmpty { return .emptyString }
+                if seen.insert(c).inserted { out.append(c) }
+                if out.count > maxLiterals { break }
+            }
+            if out.count <= maxLiterals { return LiteralSet(out) }
+            k -= 1
+        }
+        return .emptyString
+    }
+
+    /// The cheapest of the candidates (the first on ties); the empty string
+    /// when there is none.
+    static func cheapest(_ candidates: [LiteralSet?]) -> LiteralSet {
+        var best: LiteralSet? = nil
+        for case let c? in candidates where best == nil || c.cost < best!.cost {
+            best = c
+        }
+        return best ?? .emptyString
+    }
+}
+
+/// The expected-frequency cost of literal sets.
+enum LiteralCost {
+    /// Per-literal overhead: one more pattern in the automaton, one more hit
+    /// to route. It keeps a literal from being expanded a hundredfold for a
+    /// negligible drop in expected frequency.
+    static let perLiteral = 1e-6
+    /// No prefilter when the chosen set costs more than this: the literals
+    /// would be present in most incidents anyway.
+    static let maxUseful = 0.0025
+    /// The prefix set wins when it costs at most `startPreference` times the
+    /// best set plus `startSlack`.
+    static let startPreference = 2.0
+    static let startSlack = 4e-6
+
+    /// Estimated frequency of each byte in folded English and log text (the
+    /// fraction of bytes equal to it). Upper-case ASCII never occurs in folded
+    /// text; bytes 0x80-0xFF are UTF-8 of non-English text.
+    static let byteFrequency: [Double] = {
+        var f = [Double](repeating: 1e-6, count: 256)  // control characters
+        let table: [(String, Double)] = [
+            (" ", 0.14), ("e", 0.085), ("t", 0.065), ("a", 0.06), ("o", 0.058), ("i", 0.055), ("n", 0.055),
+            ("s", 0.052), ("r", 0.05), ("l", 0.033), ("h", 0.032), ("d", 0.03), ("c", 0.027), ("u", 0.022),
+            ("m", 0.021), ("p", 0.018), ("f", 0.016), ("g", 0.016), ("y", 0.013), ("w", 0.012), ("b", 0.011),
+            ("v", 0.008), ("k", 0.007), ("x", 0.003), ("j", 0.0015), ("q", 0.001), ("z", 0.001),
+            ("0", 0.009), ("1", 0.008), ("2", 0.007), ("3", 0.005), ("4", 0.005), ("5", 0.005), ("6", 0.005),
+            ("7", 0.005), ("8", 0.005), ("9", 0.005),
+            ("\n", 0.01), ("\t", 0.002), ("\r", 0.001),
+            (".", 0.012), (",", 0.008), ("-", 0.006), (":", 0.004), ("/", 0.004), ("\"", 0.003), ("_", 0.002),
+            ("'", 0.002), ("(", 0.002), (")", 0.002), ("=", 0.002), ("[", 0.001), ("]", 0.001), (";", 0.001),
+            (">", 0.0006), ("<", 0.0006), ("?", 0.0006), ("!", 0.0005), ("*", 0.0004), ("+", 0.0004),
+            ("{", 0.0003), ("}", 0.0003), ("&", 0.0003), ("#", 0.0003), ("@", 0.0003), ("%", 0.0003),
+            ("|", 0.0002), ("$", 0.0002), ("\\", 0.0002), ("~", 0.0001), ("^", 0.0001), ("`", 0.0001),
+        ]
+        for (chars, p) in table {
+            for b in chars.utf8 { f[Int(b)] = p }
+        }
+        for b in 0x41...0x5A { f[b] = 1e-7 }
+        for b in 0x80...0xBF { f[b] = 0.0005 }  // continuation bytes
+        for b in 0xC2...0xDF { f[b] = 0.0003 }
+        for b in 0xE0...0xEF { f[b] = 0.0002 }
+        for b in 0xF0...0xF4 { f[b] = 0.00003 }
+        for b in [0xC0, 0xC1] + Array(0xF5...0xFF) { f[b] = 1e-7 }  // never in UTF-8
+        return f
+    }()
+
+    /// Expected occurrences per byte of text of any literal of the set, plus
+    /// the per-literal overhead; infinite for a set that says nothing (empty,
+    /// holding the empty string, over the bound).
+    static func of(_ set: [[UInt8]]) -> Double { LiteralSet(Set(set)).cost }
+
+    /// A literal's estimated frequency: the product of its bytes' frequencies.
+    static func frequency(_ lit: UnsafeBufferPointer<UInt8>) -> Double {
+        var p = 1.0
+        for b in lit { p *= byteFrequency[Int(b)] }
+        return p
+    }
+}
+
+/// Which characters PCRE2 matches with a given one when matching caselessly
+/// in UTF mode, and what they fold to.
+///
+/// PCRE2 pairs characters through the Unicode simple case mappings and the
+/// simple case folding (its "caseless sets": `k`, `K` and the Kelvin sign;
+/// `µ`, `Μ` and `μ`; `в` and `ᲀ`). Those do not all fold alike under
+/// `CaseFolding` (`µ` is unchanged, `Μ` becomes `μ`), so a caseless character
+/// stands for the folds of all its variants. The groups are the connected
+/// components of the graph linking each cased character to its single-scalar
+/// lower, upper and title case mappings, which contains every PCRE2 pair (a
+/// superset is harmless: it only adds literals), plus three pairs that
+/// Unicode 15 made caseless equivalents of each other.
+enum CaselessMatching {
+    /// The folded UTF-8 of every character `c` matches (just `fold(c)` when
+    /// matching case-sensitively).
+    static func foldedVariants(of c: Unicode.Scalar, caseless: Bool) -> [[UInt8]] {
+        if c.isASCII || !caseless {
+            // ASCII letters pair only with each other, the Kelvin sign and
+            // long s, which all fold to the ASCII lower case.
+            var out: [UInt8] = []
+            CaseFolding.appendFolded(c, to: &out)
+            return [out]
+        }
+        guard let group = groups[c.value] else {
+            var out: [UInt8] = []
+            CaseFolding.appendFolded(c, to: &out)
+            return [out]
+        }
+        var folds = Set<[UInt8]>()
+        for v in group {
+            var out: [UInt8] = []
+            CaseFolding.appendFolded(Unicode.Scalar(v)!, to: &out)
+            folds.insert(out)
+        }
+        return folds.sorted { $0.lexicographicallyPrecedes($1) }
+    }
+
+    /// Whether `c` is its own fold and every caseless variant folds to it.
+    static func isFoldFixedPoint(_ c: Unicode.Scalar) -> Bool {
+        let own = Array(String(c).utf8)
+        return foldedVariants(of: c, caseless: true) == [own] && foldedVariants(of: c, caseless: false) == [own]
+    }
+
+    /// Non-ASCII characters that have case variants, mapped to their group.
+    static let groups: [UInt32: [UInt32]] = {
+        var parent: [UInt32: UInt32] = [:]
+        func find(_ x: UInt32) -> UInt32 {
+            var x = x
+            while let p = parent[x], p != x {
+                parent[x] = parent[p]
+                x = p
+            }
+            return x
+        }
+        func link(_ a: UInt32, _ b: UInt32) {
+            if parent[a] == nil { parent[a] = a }
+            if parent[b] == nil { parent[b] = b }
+            let ra = find(a)
+            let rb = find(b)
+            if ra != rb { parent[ra] = rb }
+        }
+        func single(_ s: String) -> UInt32? {
+            var it = s.unicodeScalars.makeIterator()
+            guard let first = it.next(), it.next() == nil else { return nil }
+            return first.value
+        }
+        for v in UInt32(0x41)...0x1FFFF {
+            guard let s = Unicode.Scalar(v) else { continue }
+            let p = s.properties
+            guard p.changesWhenCaseMapped else { continue }
+            for m in [p.lowercaseMapping, p.uppercaseMapping, p.titlecaseMapping] {
+                if let t = single(m), t != v { link(v, t) }
+            }
+        }
+        for (a, b): (UInt32, UInt32) in [(0x0390, 0x1FD3), (0x03B0, 0x1FE3), (0xFB05, 0xFB06)] { link(a, b) }
+        var members: [UInt32: [UInt32]] = [:]
+        for v in parent.keys { members[find(v), default: []].append(v) }
+        var out: [UInt32: [UInt32]] = [:]
+        for group in members.values where group.count > 1 {
+            let sortedGroup = group.sorted()
+            for v in sortedGroup where v >= 0x80 { out[v] = sortedGroup }
+        }
+        return out
+    }()
+}

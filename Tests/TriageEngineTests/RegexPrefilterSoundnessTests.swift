@@ -1,0 +1,547 @@
+import Testing
+@testable import TriageCore
+import TriageRegex
+
+/// The prefilter must be sound: whenever PCRE2 finds a match, the folded
+/// subject holds one of the literals inside the folded match, and when
+/// `atMatchStart` is set, one starts exactly where the match starts. (The
+/// suite name keeps it under `swift test --filter RegexLiterals`.)
+///
+/// Subjects come from a hand-written incident corpus and from strings
+/// sampled from each regex's own syntax tree (so that most regexes really
+/// match), varied by case flips, case variants such as `K` (Kelvin) and `ſ`,
+/// inserted spaces and changed digits. PCRE2 is the judge: the sampler only
+/// has to produce interesting candidates.
+@Suite struct RegexLiteralsSoundnessTests {
+    let backend = PCRE2Backend()
+
+    /// A real 80-regex triage set (case-insensitive in its packs).
+    static let peerRegexes: [String] = [
+        #"\bora-\d{5}\b"#,
+        #"\b5\d\d\b"#,
+        #"\b4\d\d\b"#,
+        #"\bhttp/[12](?:\.[01])?\s+[45]\d\d\b"#,
+        #"p99\s*(?:latency)?\s*[>=:]\s*\d+\s*ms"#,
+        #"\bp9[059]\s+(?:latency\s+)?(?:of|at|is|~|>|=)\s*\d+(?:\.\d+)?\s*(?:ms|s)\b"#,
+        #"(?:us|eu|ap)-[a-z]+-\d"#,
+        #"\b(?:sa|ca|me|af)-[a-z]+-\d\b"#,
+        #"\b(?:europe|asia|us)-[a-z]+\d\b"#,
+        #"\bsev[- ]?[0-4]\b"#,
+        #"\bp[0-4]\b"#,
+        #"\bcve-\d{4}-\d{4,7}\b"#,
+        #"\b(?:\d{1,3}\.){3}\d{1,3}\b"#,
+        #"\b[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}\b"#,
+        #"\bsqlstate\s*\[?\s*[0-9a-z]{5}\b"#,
+        #"\berror\s+\d{4}\s*\(\w+\)"#,
+        #"\bexit(?:ed)?\s+(?:with\s+)?(?:code|status)\s*:?\s*(?:1|2|137|139|143)\b"#,
+        #"\boom[- ]?kill(?:ed|er)?\b"#,
+        #"\b\d+(?:\.\d+)?\s*%\s+(?:of\s+)?(?:errors?|packet loss|cpu|disk|memory|requests)"#,
+        #"\berror rate\s*(?:of|at|is|=|:|>)?\s*\d+(?:\.\d+)?\s*%"#,
+        #"\b\d{4,}(?:\.\d+)?\s*ms\b"#,
+        #"\blatency\s+(?:of\s+|is\s+|at\s+)?\d+(?:\.\d+)?\s*(?:ms|s|seconds)\b"#,
+        #"\bdisk\s+(?:usage\s+)?(?:at\s+|is\s+)?(?:9\d|100)\s*%"#,
+        #"\b(?:cpu|memory|mem)\s+(?:usage\s+|utili[sz]ation\s+)?(?:at\s+|is\s+)?(?:9\d|100)\s*%"#,
+        #"\b(?:java|javax|org|com)\.[a-z0-9_.]+(?:exception|error)\b"#,
+        #"\bat\s+[a-z0-9_.$]+\([a-z0-9_]+\.java:\d+\)"#,
+        #"file\s+"[^"]+\.py",\s+line\s+\d+"#,
+        #"\bgoroutine\s+\d+\s+\[[a-z ]+\]"#,
+        #"panic:\s+runtime error"#,
+        #"\bsig(?:segv|kill|abrt|bus)\b"#,
+        #"\be11000\b"#,
+        #"\bfatal:\s+(?:too many connections|remaining connection slots|password authentication failed|the database system is)"#,
+        #"\b[45]\d\d\s+errors?\b"#,
+        #"\b\d+(?:\.\d+)?k?\s*(?:5xx|errors)\s*(?:/|per\s+)(?:s|sec|second|min|minute)\b"#,
+        #"\breplication\s+lag\s*(?:of|is|at|:|>|=)?\s*\d+\s*(?:s|sec|seconds|ms|min|minutes)\b"#,
+        #"\bconsumer\s+lag\s*(?:of|is|at|:|>|=)?\s*\d[\d,]*"#,
+        #"\bcert(?:ificate)?s?\s+(?:expires?|expired|expiring)\s+(?:in|on|at)\s+\d+"#,
+        #"\bexpir(?:es|ed|ing)\s+(?:in\s+)?\d+\s*(?:days?|hours?|h|d)\b"#,
+        #"\bv?\d+\.\d+\.\d+(?:-[a-z0-9.]+)?\b"#,
+        #"\b(?:deploy|release|build)\s*#\d{3,}"#,
+        #"\b(?:pr|pull request)\s*#\d+\b"#,
+        #"\b(?:jira|ops|sre)-\d+\b"#,
+        #"\b[a-z0-9-]+-[a-z0-9]{8,10}-[a-z0-9]{5}\b"#,
+        #"\bip-\d{1,3}-\d{1,3}-\d{1,3}-\d{1,3}\b"#,
+        #"\b\d+/\d+\s+nodes\s+are\s+available\b"#,
+        #"\brestarts?\s*[:=]?\s*\d{2,}\b"#,
+        #"\brestarted\s+\d+\s+times\b"#,
+        #"\bx509:\s+certificate\s+(?:has expired|signed by unknown authority|is valid for)"#,
+        #"\b(?:ssl|tls)v?\d(?:\.\d)?\b"#,
+        #"\bport\s+\d{2,5}\b"#,
+        #":\d{4,5}\b"#,
+        #"\b(?:get|post|put|delete|patch)\s+/[a-z0-9/_.-]*"#,
+        #"\b\d{4}-\d{2}-\d{2}[t ]\d{2}:\d{2}:\d{2}"#,
+        #"\b\d+(?:\.\d+)?\s*(?:gib|gb|mib|mb)\b"#,
+        #"\b(?:heap|rss|memory)\s+(?:usage\s+)?(?:at|of|reached|=|:)?\s*\d+(?:\.\d+)?\s*(?:gib|gb|mib|mb|%)"#,
+        #"\b(?:dropped|fell|down|decreased)\s+(?:by\s+)?\d{2,3}\s*%"#,
+        #"\b\d+\s+(?:customers|users|merchants|tenants|accounts)\s+(?:affected|impacted|reporting)\b"#,
+        #"\b(?:all|most|many)\s+(?:customers|users)\b"#,
+        #"\b(?:checkout|payment|login|signup)s?\s+(?:is\s+|are\s+)?(?:failing|broken|down|unavailable)\b"#,
+        #"\b(?:api[_-]?key|secret|token|password)\s*[=:]\s*\S{6,}"#,
+        #"\bakia[0-9a-z]{16}\b"#,
+        #"\bghp_[a-z0-9]{36}\b"#,
+        #"-----begin (?:rsa |ec )?private key-----"#,
+        #"\b[a-z0-9._%+-]+@[a-z0-9.-]+\.[a-z]{2,}\b"#,
+        #"\b\d{3}-\d{2}-\d{4}\b"#,
+        #"\b(?:\d{4}[ -]?){3}\d{4}\b"#,
+        #"\b\d{3,}\s+failed\s+(?:login|auth(?:entication)?)\s+attempts\b"#,
+        #"\bfrom\s+\d+\s+(?:distinct\s+|unique\s+)?ips?\b"#,
+        #"\b(?:gc|garbage collection)\s+pauses?\s+(?:of\s+|up to\s+)?\d+(?:\.\d+)?\s*(?:ms|s)\b"#,
+        #"\bthread\s+pool\s+(?:exhausted|saturated|full)\b"#,
+        #"\b(?:queue|backlog)\s+(?:depth|size)\s*(?:of|is|at|:|>|=)?\s*\d[\d,]*"#,
+        #"\bdead[- ]?letter\b"#,
+        #"\b(?:deadlock|lock)\s+(?:detected|found)\b"#,
+        #"\berror:\s+deadlock detected\b"#,
+        #"\bconnection\s+(?:refused|reset|timed out)\s+(?:to|from|by)\s+\S+"#,
+        #"\b(?:dial|connect)\s+tcp\s+[\d.]+:\d+"#,
+        #"\bread\s+tcp\s+[\d.:]+->[\d.:]+"#,
+        #"\bi/o\s+timeout\b"#,
+        #"\bstatus(?:\s*code)?\s*[=:]?\s*[45]\d\d\b"#,
+        #"\b(?:returned|returning|returns)\s+(?:http\s+)?[45]\d\d\b"#,
+    ]
+
+    struct Case: Sendable, CustomTestStringConvertible {
+        var pattern: String
+        var caseless: Bool
+        var options: RegexOptions = []
+        var testDescription: String { "\(caseless ? "" : "(cs) ")\(options.rawValue == 0 ? "" : "(opts \(options.rawValue)) ")\(pattern)" }
+    }
+
+    static let tricky: [Case] = [
+        Case(pattern: #"(?:foo|)bar"#, caseless: true),
+        Case(pattern: #"(?:a|(?:b|))c+d"#, caseless: true),
+        Case(pattern: #"(?:(?:x)?y)?zz"#, caseless: true),
+        Case(pattern: #"((a)?b)?c{2}"#, caseless: true),
+        Case(pattern: #"(?:foo)?bar(?:baz)?"#, caseless: true),
+        Case(pattern: #"x{2,4}yz"#, caseless: true),
+        Case(pattern: #"(?:ab|cd)*ef"#, caseless: true),
+        Case(pattern: #"(?:a|b|c){2}d"#, caseless: true),
+        Case(pattern: #"a\d?b"#, caseless: true),
+        Case(pattern: #"(?<=ab)cd"#, caseless: true),
+        Case(pattern: #"(?<!x)yz"#, caseless: true),
+        Case(pattern: #"cd(?=ef)"#, caseless: true),
+        Case(pattern: #"\bword\b(?!s)"#, caseless: true),
+        Case(pattern: #"(?i)ERROR(?-i)Code"#, caseless: false),
+        Case(pattern: #"(?i:abc)DEF"#, caseless: false),
+        Case(pattern: #"a(?i)b|c"#, caseless: false),
+        Case(pattern: #"(?-i)Fatal"#, caseless: true),
+        Case(pattern: #"\Qa.b\E+c"#, caseless: true),
+        Case(pattern: #"\Q(x)\E"#, caseless: true),
+        Case(pattern: "straße", caseless: true),
+        Case(pattern: "straße", caseless: false),
+        Case(pattern: "STRASSE", caseless: false),
+        Case(pattern: "Ü+ber", caseless: true),
+        Case(pattern: "Über", caseless: false),
+        Case(pattern: #"(?i)ü"#, caseless: false),
+        Case(pattern: "µs", caseless: true),
+        Case(pattern: "µs", caseless: false),
+        Case(pattern: #"\x{212A}elvin"#, caseless: true),
+        Case(pattern: #"[kK]elvin"#, caseless: true),
+        Case(pattern: "ſtatus", caseless: true),
+        Case(pattern: "status", caseless: true),
+        Case(pattern: "ﬁle", caseless: true),
+        Case(pattern: "ΣΊΣΥΦΟΣ", caseless: true),
+        Case(pattern: #"(?i)σ+ος"#, caseless: false),
+        Case(pattern: #"[Σσς]ος"#, caseless: false),
+        Case(pattern: "İstanbul", caseless: true),
+        Case(pattern: #"\x{1E9E}x"#, caseless: true),
+        Case(pattern: #"(?i)ǅungla"#, caseless: false),
+        Case(pattern: #"ERROR \d+"#, caseless: false),
+        Case(pattern: #"[A-Z]{3}-\d+"#, caseless: false),
+        Case(pattern: #"Error|WARN"#, caseless: false),
+        Case(pattern: #"\Kfoo"#, caseless: true),
+        Case(pattern: #"ab\Kcd"#, caseless: true),
+        Case(pattern: #"(abc)\1"#, caseless: true),
+        Case(pattern: #"(?<w>ab)x\k<w>"#, caseless: true),
+        Case(pattern: "time out # comment\n [ ] now", caseless: true, options: [.extended]),
+        Case(pattern: "(?x) a b c # c\n d", caseless: true),
+        Case(pattern: #"[[:digit:]]{2}%"#, caseless: true),
+        Case(pattern: #"[[:xdigit:]]{2}:"#, caseless: true),
+        Case(pattern: #"[45]\d\d"#, caseless: true),
+        Case(pattern: #"^error$"#, caseless: true, options: [.multiline]),
+        Case(pattern: #"err.r"#, caseless: true, options: [.dotAll]),
+        Case(pattern: #"\d+ms"#, caseless: true, options: [.unicodeClasses]),
+        Case(pattern: #"\w+@\w+"#, caseless: true, options: [.unicodeClasses]),
+        Case(pattern: #"[\x{41}-\x{43}]{2}x"#, caseless: true),
+        Case(pattern: #"\x41\x{42}\o{103}\cd\e"#, caseless: true),
+        Case(pattern: #"\N{U+00E9}t\N{U+00E9}"#, caseless: true),
+        Case(pattern: #"[^a]bc"#, caseless: true),
+        Case(pattern: #"\h\v\R\X"#, caseless: true),
+        Case(pattern: #"(?>ab|a)c"#, caseless: true),
+        Case(pattern: #"a++b"#, caseless: true),
+        Case(pattern: #"(?:a+?|b)c"#, caseless: true),
+        Case(pattern: #"(?|(a)|(b))c"#, caseless: true),
+    ]
+
+    static var allCases: [Case] {
+        peerRegexes.map { Case(pattern: $0, caseless: true) } + peerRegexes.map { Case(pattern: $0, caseless: false) }
+            + tricky
+    }
+
+    /// Incident text touching most of the peer regexes, plus case oddities.
+    static let corpus: [String] = [
+        "ORA-00942: table or view does not exist",
+        "HTTP/1.1 503 Service Unavailable from 10.0.12.7:8443",
+        "p99 latency: 2300 ms in us-east-1 and eu-west-2; p99 >= 12ms",
+        "p95 latency of 1.5 s; region sa-east-1, europe-west4, asia-south1",
+        "SEV-1 incident, P0, sev 2, sev3",
+        "CVE-2024-12345 found in package",
+        "uuid 123e4567-e89b-12d3-a456-426614174000",
+        "SQLSTATE[08006] connection failure; ERROR 1205 (HY000): Lock wait timeout",
+        "process exited with code 137; exit status: 1",
+        "OOM-killed, oomkiller invoked, OOM killer",
+        "95% of errors, 12.5 % packet loss, 99% cpu",
+        "error rate is 15%; error rate: 3.2 %",
+        "p50 4000ms; latency of 250 ms; latency 3 seconds",
+        "disk usage at 97%; disk 100 %",
+        "CPU utilization is 95%; memory usage 99%; mem at 92%",
+        "java.lang.NullPointerException at com.example.Foo.bar(Foo.java:42)",
+        "File \"/app/main.py\", line 10, in <module>",
+        "goroutine 17 [running]: panic: runtime error: index out of range",
+        "SIGSEGV received; got SIGKILL; E11000 duplicate key",
+        "FATAL: too many connections for role; FATAL:  password authentication failed",
+        "500 errors; 503 error; 12k 5xx/s; 300 errors per minute",
+        "replication lag of 30 seconds; consumer lag 12,345",
+        "certificate expires in 3 days; certs expired on 2024; expiring in 5 hours",
+        "deployed v1.2.3-rc.1 via deploy #1234 and PR #56, pull request #7",
+        "JIRA-123, OPS-42, SRE-7; pod web-7d9f8b6c5d-x2x4z on ip-10-0-1-23",
+        "0/5 nodes are available; restarts: 15; restarted 12 times",
+        "x509: certificate has expired or is not yet valid; TLSv1.2 and SSL3",
+        "port 5432 refused; localhost:8080; GET /api/v1/users; POST /login",
+        "2024-01-15T10:23:45Z heap usage at 3.5 GiB; RSS 512MB; memory = 90%",
+        "dropped by 45%; fell 30 %; 120 customers affected; 5 users impacted",
+        "all customers; checkout is failing; logins are down; payment broken",
+        "api_key=sk_live_abcdef123456; password: hunter22; token = abcdefghij",
+        "AKIAIOSFODNN7EXAMPLE and ghp_abcdefghijklmnopqrstuvwxyz0123456789",
+        "-----BEGIN RSA PRIVATE KEY----- and -----BEGIN PRIVATE KEY-----",
+        "mail alice@example.com; ssn 123-45-6789; card 4111 1111 1111 1111",
+        "1500 failed login attempts from 300 distinct IPs; 25 failed authentication attempts",
+        "GC pause of 1.2 s; garbage collection pauses up to 800ms",
+        "thread pool exhausted; queue depth of 5,000; backlog size 300",
+        "dead-letter queue; deadlock detected; ERROR: deadlock detected",
+        "connection refused to db-1:5432; connection timed out from 10.1.2.3",
+        "dial tcp 10.0.0.5:443: i/o timeout; read tcp 10.0.0.1:5555->10.0.0.2:443",
+        "status code 503; status=404; returned HTTP 502; returns 500",
+        "Straße gesperrt, STRASSE, STRAẞE, ÜBER alles, über, Üüber",
+        "5 µs, 7 μs, 9 ΜS, \u{212A}elvin, KELVIN, ſtatus, ﬁle, FILE",
+        "ΣΊΣΥΦΟΣ σίσυφος, ǄUNGLA ǅungla ǆungla, İSTANBUL istanbul",
+        "ERROR 42 Error 7 error 9 ABC-12 abc-3 WARN warn ErrorCode errorcode ERRORCode",
+        "foobar bar ybar zz yzz xxyz xxxxyz abcdabcd ababef ef cdef abcd ab\ncd",
+        "a.b.bc (x) aBc a1b ab wordy word words timeout now time out\nnow 12% fe: ÉTÉ été",
+        "\u{0B}\u{85}\r\n\u{2028} tab\there, nbsp\u{A0}here",
+        "abcabc ABCabc abxab ABxAB",
+    ]
+
+    // MARK: Checking one subject
+
+    struct Failure: CustomStringConvertible {
+        var pattern: String
+        var subject: String
+        var match: Range<Int>
+        var why: String
+        var description: String { "\(pattern.debugDescription) on \(subject.debugDescription) at \(match): \(why)" }
+    }
+
+    /// Checks every match PCRE2 reports (from every start where one begins);
+    /// returns the number of matches checked and the failures.
+    static func check(
+        _ regex: any CompiledRegex, scratch: any RegexScratch, prefilter: RegexPrefilter, resetsStart: Bool,
+        pattern: String, subject: String
+    ) -> (matches: Int, failures: [Failure]) {
+        let bytes = Array(subject.utf8)
+        var folded = [UInt8](repeating: 0, count: bytes.count * 3 + 8)
+        var offsets = [Int32](repeating: 0, count: bytes.count * 3 + 9)
+        let n = bytes.withUnsafeBufferPointer { input in
+            folded.withUnsafeMutableBufferPointer { out in
+                offsets.withUnsafeMutableBufferPointer { CaseFolding.fold(input, into: out.baseAddress!, offsets: $0.baseAddress!) }
+            }
+        }
+        folded.removeSubrange(n...)
+        /// The folded offset of input offset `i` (a scalar boundary).
+        func foldedOffset(_ i: Int) -> Int { (0...n).first { Int(offsets[$0]) >= i }! }
+
+        var matches = 0
+        var failures: [Failure] = []
+        var start = 0
+        while start <= bytes.count {
+            let result = bytes.withUnsafeBufferPointer { regex.firstMatch(in: $0, from: start, validUTF8: true, scratch: scratch) }
+            guard case .match(let r) = result else { break }
+            matches += 1
+            let lo = foldedOffset(r.lowerBound)
+            let hi = foldedOffset(r.upperBound)
+            let window = resetsStart ? folded[...] : folded[lo..<hi]
+            if !prefilter.literals.contains(where: { contains(window, $0) }) {
+                failures.append(Failure(pattern: pattern, subject: subject, match: r, why: "no literal in \(String(decoding: window, as: UTF8.self).debugDescription)"))
+            }
+            if prefilter.atMatchStart, !prefilter.literals.contains(where: { folded[lo...].starts(with: $0) }) {
+                failures.append(Failure(pattern: pattern, subject: subject, match: r, why: "no literal at the match start"))
+            }
+            start = r.lowerBound + 1
+            while start < bytes.count && bytes[start] & 0xC0 == 0x80 { start += 1 }
+        }
+        return (matches, failures)
+    }
+
+    static func contains(_ haystack: ArraySlice<UInt8>, _ needle: [UInt8]) -> Bool {
+        guard needle.count <= haystack.count else { return false }
+        var i = haystack.startIndex
+        while i + needle.count <= haystack.endIndex {
+            if haystack[i..<(i + needle.count)].elementsEqual(needle) { return true }
+            i += 1
+        }
+        return false
+    }
+
+    // MARK: Tests
+
+    @Test(arguments: allCases)
+    func prefilterIsSound(c: Case) throws {
+        let prefilter = RegexLiteralAnalysis.prefilter(pattern: c.pattern, caseInsensitive: c.caseless, options: c.options)
+        let tree = RegexParser.parse(c.pattern, caseInsensitive: c.caseless, options: c.options)
+        guard let prefilter else { return }  // runs always: nothing to check
+        let tree2 = try #require(tree, "a prefilter without a parse")
+        let regex = try backend.compile(c.pattern, options: RegexCompileOptions(caseInsensitive: c.caseless, options: c.options))
+        let scratch = backend.makeScratch(limits: MatchLimits())
+        var rng = SplitMix64(seed: Self.seed(c.pattern) &+ (c.caseless ? 1 : 0))
+        var subjects = Self.corpus
+        for _ in 0..<100 {
+            var sampler = Sampler(rng: rng)
+            var sample: [Unicode.Scalar] = []
+            sampler.sample(tree2.root, into: &sample)
+            rng = sampler.rng
+            let s = String(String.UnicodeScalarView(sample))
+            let context = ["", " ", "x ", "Error: ", "ẞ", "\n", "9", "_"]
+            let left = context[Int(rng.next() % UInt64(context.count))]
+            let right = context[Int(rng.next() % UInt64(context.count))]
+            subjects.append(left + s + right)
+            subjects.append(Self.vary(left + s + right, rng: &rng))
+            subjects.append(Self.vary(s, rng: &rng))
+        }
+        var matches = 0
+        var failures: [Failure] = []
+        for subject in subjects {
+            let r = Self.check(regex, scratch: scratch, prefilter: prefilter, resetsStart: tree2.resetsMatchStart, pattern: c.pattern, subject: subject)
+            matches += r.matches
+            failures += r.failures
+        }
+        #expect(failures.isEmpty, "\(failures.prefix(5).map(\.description).joined(separator: "\n"))")
+        // Not vacuous: the samples (or the corpus) did match.
+        #expect(matches > 0, "no subject matched \(c.pattern)")
+    }
+
+    /// Random regexes over a small alphabet, mixing every construct the
+    /// analysis combines (optional and repeated groups, empty branches,
+    /// lookarounds, inline case changes, classes), against sampled and
+    /// random subjects.
+    @Test func randomRegexesAreSound() throws {
+        var rng = SplitMix64(seed: 2024)
+        let scratch = backend.makeScratch(limits: MatchLimits())
+        var failures: [Failure] = []
+        var checkedRegexes = 0
+        var matches = 0
+        for k in 0..<1500 {
+            var gen = RegexGenerator(rng: rng)
+            let pattern = gen.alternation(depth: 0)
+            rng = gen.rng
+            let caseless = k % 3 != 0
+            guard let prefilter = RegexLiteralAnalysis.prefilter(pattern: pattern, caseInsensitive: caseless, options: []),
+                let tree = RegexParser.parse(pattern, caseInsensitive: caseless, options: []),
+                let regex = try? backend.compile(pattern, options: RegexCompileOptions(caseInsensitive: caseless, options: []))
+            else { continue }
+            checkedRegexes += 1
+            var subjects: [String] = []
+            for _ in 0..<40 {
+                var sampler = Sampler(rng: rng)
+                var sample: [Unicode.Scalar] = []
+                sampler.sample(tree.root, into: &sample)
+                rng = sampler.rng
+                subjects.append(String(String.UnicodeScalarView(sample)))
+                subjects.append(Self.vary(String(String.UnicodeScalarView(sample)), rng: &rng))
+                let alphabet = Array("abcABCkK\u{212A}ßẞSsſµΜμé0159. x-%#@zqΣσς".unicodeScalars)
+                let random = (0..<(rng.next() % 12)).map { _ in alphabet[Int(rng.next() % UInt64(alphabet.count))] }
+                subjects.append(String(String.UnicodeScalarView(random)))
+            }
+            for subject in subjects {
+                let r = Self.check(regex, scratch: scratch, prefilter: prefilter, resetsStart: tree.resetsMatchStart, pattern: pattern, subject: subject)
+                matches += r.matches
+                failures += r.failures
+            }
+        }
+        #expect(failures.isEmpty, "\(failures.prefix(5).map(\.description).joined(separator: "\n"))")
+        #expect(checkedRegexes > 200)
+        #expect(matches > 3000)
+    }
+
+    /// Every character PCRE2 matches caselessly with a given one folds to one
+    /// of the literals the analysis derives for it.
+    @Test func caselessCharactersMatchOnlyTheirFolds() throws {
+        var cased: [Unicode.Scalar] = []
+        var subjectScalars: [Unicode.Scalar] = []
+        let blocks: [ClosedRange<UInt32>] = [
+            0x20...0x33FF, 0xA640...0xABFF, 0xFB00...0xFF5F, 0x10400...0x104FF, 0x10C80...0x10CFF,
+            0x118A0...0x118FF, 0x16E40...0x16E9F, 0x1E900...0x1E95F,
+        ]
+        for v in UInt32(0x20)...0x1FFFF {
+            guard let s = Unicode.Scalar(v) else { continue }
+            let isCased = s.properties.changesWhenCaseMapped || CaselessMatching.groups[v] != nil
+            if isCased { cased.append(s) }
+            if isCased || blocks.contains(where: { $0.contains(v) }) { subjectScalars.append(s) }
+        }
+        let subject = Array(String(String.UnicodeScalarView(subjectScalars)).utf8)
+        let scratch = backend.makeScratch(limits: MatchLimits())
+        var failures: [String] = []
+        var checked = 0
+        for c in cased {
+            let pattern = "\\x{\(String(c.value, radix: 16))}"
+            let regex = try backend.compile(pattern, options: RegexCompileOptions(caseInsensitive: true, options: []))
+            let expected = Set(CaselessMatching.foldedVariants(of: c, caseless: true))
+            var start = 0
+            while start < subject.count {
+                let result = subject.withUnsafeBufferPointer { regex.firstMatch(in: $0, from: start, validUTF8: true, scratch: scratch) }
+                guard case .match(let r) = result else { break }
+                let matched = String(decoding: subject[r], as: UTF8.self)
+                checked += 1
+                if !expected.contains(CaseFolding.foldedUTF8(matched)) {
+                    failures.append("U+\(String(c.value, radix: 16)) matched \(matched.debugDescription)")
+                }
+                start = r.upperBound
+            }
+        }
+        #expect(failures.isEmpty, "\(failures.prefix(20))")
+        #expect(checked >= cased.count)
+    }
+
+    // MARK: Subject generation
+
+    static func seed(_ s: String) -> UInt64 {
+        var h: UInt64 = 0xcbf2_9ce4_8422_2325
+        for b in s.utf8 { h = (h ^ UInt64(b)) &* 0x100_0000_01b3 }
+        return h
+    }
+
+    /// A copy of `s` with random case flips, case variants, an inserted
+    /// space and changed digits.
+    static func vary(_ s: String, rng: inout SplitMix64) -> String {
+        var out: [Unicode.Scalar] = []
+        for c in s.unicodeScalars {
+            switch rng.next() % 10 {
+            case 0, 1:
+                out += String(c).uppercased().unicodeScalars
+            case 2:
+                out += String(c).lowercased().unicodeScalars
+            case 3:
+                out.append(Sampler.variants(of: c).randomElement(using: &rng)!)
+            case 4 where ("0"..."9").contains(c):
+                out.append(Unicode.Scalar(UInt8(0x30 + rng.next() % 10)))
+            case 5 where rng.next() % 4 == 0:
+                out += [" ", c]
+            default:
+                out.append(c)
+            }
+        }
+        return String(String.UnicodeScalarView(out))
+    }
+}
+
+/// Random strings from a regex's syntax tree.
+struct Sampler {
+    var rng: SplitMix64
+
+    /// For classes and items the sampler does not enumerate: mostly word
+    /// characters (what `\w`, `\S` and `[^…]` usually stand for), some others.
+    static let palette: [Unicode.Scalar] = [
+        "a", "b", "q", "Z", "0", "7", "x", "é", "_", "ß", "\u{212A}", "ſ", "a", "e", "1", " ", "-", ".", "\n", "%", ":", "/",
+    ]
+
+    /// The character itself and what PCRE2 may match with it caselessly.
+    static func variants(of c: Unicode.Scalar) -> [Unicode.Scalar] {
+        var out: [Unicode.Scalar] = [c]
+        out += String(c).uppercased().unicodeScalars.count == 1 ? Array(String(c).uppercased().unicodeScalars) : []
+        out += String(c).lowercased().unicodeScalars.count == 1 ? Array(String(c).lowercased().unicodeScalars) : []
+        out += (CaselessMatching.groups[c.value] ?? []).compactMap(Unicode.Scalar.init)
+        if c == "k" || c == "K" { out.append("\u{212A}") }
+        if c == "s" || c == "S" { out.append("\u{017F}") }
+        return out
+    }
+
+    mutating func pick<T>(_ xs: [T]) -> T { xs[Int(rng.next() % UInt64(xs.count))] }
+
+    mutating func sample(_ node: RegexNode, into out: inout [Unicode.Scalar]) {
+        switch node {
+        case .empty, .assertion, .lookaround, .resetMatchStart:
+            break
+        case .char(let c, let caseless):
+            out.append(caseless && rng.next() % 3 == 0 ? pick(Sampler.variants(of: c)) : c)
+        case .set(let cls, let caseless):
+            let ranges = cls.written + cls.implied
+            if !cls.negated, !ranges.isEmpty, rng.next() % 20 != 0 {
+                let r = pick(ranges)
+                let v = r.lowerBound + UInt32(rng.next() % UInt64(r.count))
+                let c = Unicode.Scalar(v) ?? "a"
+                out.append(caseless && rng.next() % 3 == 0 ? pick(Sampler.variants(of: c)) : c)
+            } else {
+                out.append(pick(Sampler.palette))
+            }
+        case .unknown, .backreference:
+            for _ in 0..<(rng.next() % 3) { out.append(pick(Sampler.palette)) }
+        case .concat(let items):
+            for item in items { sample(item, into: &out) }
+        case .alternation(let branches):
+            sample(pick(branches), into: &out)
+        case .repetition(let x, let lo, let hi):
+            let top = Swift.min(hi ?? lo + 3, lo + 3)
+            let k = lo + Int(rng.next() % UInt64(top - lo + 1))
+            for _ in 0..<Swift.min(k, 64) { sample(x, into: &out) }
+        }
+    }
+}
+
+/// Random regexes in the supported syntax.
+struct RegexGenerator {
+    var rng: SplitMix64
+
+    static let atoms = [
+        "a", "b", "c", "ab", "K", "k", "ß", "µ", "é", "S", #"\d"#, "[ab]", "[a-c]", "[Kß]", "[^a]", ".", #"\."#, "%", "#",
+        "@", "zq", "Σ", "[%#]",
+        #"\Qa+\E"#, "x", #"\b"#, "(?=a)", "(?<=b)", "(?!c)", "$", #"\x{212A}"#, "[[:digit:]]",
+    ]
+    static let quantifiers = ["", "", "", "?", "*", "+", "{2}", "{0,2}", "{1,3}", "??", "*+", "{2,}"]
+
+    mutating func pick<T>(_ xs: [T]) -> T { xs[Int(rng.next() % UInt64(xs.count))] }
+
+    mutating func alternation(depth: Int) -> String {
+        (0..<(1 + rng.next() % 3)).map { _ in concat(depth: depth) }.joined(separator: "|")
+    }
+
+    mutating func concat(depth: Int) -> String {
+        var out = ""
+        for _ in 0..<(rng.next() % 5) {
+            var item: String
+            if depth < 3 && rng.next() % 4 == 0 {
+                let open = pick(["(?:", "(", "(?i:", "(?-i:", "(?>"])
+                item = open + alternation(depth: depth + 1) + ")"
+            } else if rng.next() % 12 == 0 {
+                item = pick(["(?i)", "(?-i)"])
+                out += item
+                continue
+            } else {
+                item = pick(RegexGenerator.atoms)
+            }
+            let zeroWidth = item == #"\b"# || item == "$" || item.hasPrefix("(?=") || item.hasPrefix("(?<") || item.hasPrefix("(?!")
+            out += item + (zeroWidth ? "" : pick(RegexGenerator.quantifiers))
+        }
+        return out
+    }
+}
+
+/// A small seeded generator, so failures reproduce.
+struct SplitMix64: RandomNumberGenerator {
+    var state: UInt64
+    init(seed: UInt64) { state = seed }
+    mutating func next() -> UInt64 {
+        state &+= 0x9E37_79B9_7F4A_7C15
+        var z = state
+        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+        return z ^ (z >> 31)
+    }
+}
