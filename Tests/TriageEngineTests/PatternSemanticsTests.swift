@@ -175,7 +175,7 @@ import TriageCore
     @Test func invalidUTF8Tolerated() throws {
         let pack = try TestPacks.compile(
             TestPacks.onePerPattern([kw("error"), rx(#"fail\w*"#), rx(#"Fail\w*"#, cs: true), ph("disk full")]))
-        let title: [UInt8] = Array("ERROR ".utf8) + [0xFF, 0xC3] + Array(" Failed disk full".utf8)
+        let title: [UInt8] = Array("ERROR Failed ".utf8) + [0xFF, 0xC3] + Array(" disk full".utf8)
         let v = title.withUnsafeBufferPointer { t in
             [UInt8]().withUnsafeBufferPointer { d in
                 pack.classify(IncidentText(title: t, description: d), scratch: pack.makeScratch(), options: ClassifyOptions(evidence: true))
@@ -183,7 +183,8 @@ import TriageCore
         }
         #expect(v.rules.map(\.id) == ["r0", "r1", "r3"])
         #expect(v.evidence!.rules.flatMap(\.matches).map(\.text) == ["ERROR", "Failed", "disk full"])
-        // The case-sensitive regex runs on the original, invalid bytes: PCRE2 refuses, and says so.
+        // The case-sensitive regex runs on the original bytes, and its search would cross the
+        // invalid ones: PCRE2 refuses, and the verdict says so.
         #expect(v.diagnostics.count == 1)
     }
 }
