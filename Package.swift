@@ -49,6 +49,6 @@ let package = Package(
         .testTarget(name: "TriageEngineTests", dependencies: ["TriageCore", "TriageRegex", "TriageYAML"]),
         .testTarget(name: "TriageYAMLTests", dependencies: ["TriageYAML", "TriageCore", "TriageRegex"]),
         .testTarget(name: "TriageIOTests", dependencies: ["TriageIO", "TriageCore"]),
-        .testTarget(name: "TriageCLITests", dependencies: ["TriageCLI"]),
+        .testTarget(name: "TriageCLITests", dependencies: ["TriageCLI"], exclude: ["Fixtures"]),
     ]
 )

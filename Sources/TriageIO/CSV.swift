@@ -74,18 +74,24 @@ public final class CSVRecordParser {
     /// Calls `body` with each record in `chunk` and the line it starts on,
     /// after skipping the first `skipping` records (1 to skip a header).
     /// Throws a `CSVError`, or whatever `body` throws.
+    ///
+    /// With `onError`, a record that cannot be read (wrong field count, stray
+    /// quote) is reported there and skipped, and the next record is read: one
+    /// bad row must not cost the rest of the chunk. An unterminated quote
+    /// still ends the chunk, since it swallows everything after it.
     public func forEachRecord(
-        in chunk: LineChunk, skipping: Int = 0, _ body: (CSVRecord, Int) throws -> Void
+        in chunk: LineChunk, skipping: Int = 0, onError: ((CSVError) -> Void)? = nil,
+        _ body: (CSVRecord, Int) throws -> Void
     ) throws {
         try chunk.bytes.withUnsafeBufferPointer { b in
-            try forEachRecord(in: b, firstLine: chunk.firstLine, skipping: skipping, body)
+            try forEachRecord(in: b, firstLine: chunk.firstLine, skipping: skipping, onError: onError, body)
         }
     }
 
     /// Calls `body` with each record in `bytes`, whose first line is `firstLine`.
     public func forEachRecord(
         in bytes: UnsafeBufferPointer<UInt8>, firstLine: Int = 1, skipping: Int = 0,
-        _ body: (CSVRecord, Int) throws -> Void
+        onError: ((CSVError) -> Void)? = nil, _ body: (CSVRecord, Int) throws -> Void
     ) throws {
         guard let base = bytes.baseAddress else { return }
         var p = base
@@ -105,11 +111,26 @@ public final class CSVRecordParser {
                 line += 1
                 continue
             }
-            try parseRecord(&p, end, &line)
+            do {
+                try parseRecord(&p, end, &line)
+            } catch {
+                guard let onError, error.message != "unterminated quoted field" else { throw error }
+                onError(error)
+                // Resume after the line the bad record broke on.
+                while p < end && p.pointee != ASCII.newline { p += 1 }
+                if p < end {
+                    p += 1
+                    line += 1
+                }
+                continue
+            }
             if let expected = expectedFieldCount, ends.count != expected {
-                throw CSVError(
+                let error = CSVError(
                     line: recordLine,
                     message: "expected \(expected) field\(expected == 1 ? "" : "s"), found \(ends.count)")
+                guard let onError else { throw error }
+                onError(error)
+                continue
             }
             if toSkip > 0 {
                 toSkip -= 1

@@ -106,6 +106,18 @@ import TriageCore
         #expect(v.decision.final == v.severity)
     }
 
+    /// Rules that only assign agents leave the default severity in place.
+    @Test func agentOnlyRulesKeepTheDefault() throws {
+        let rules = Self.rules + [Self.rule("db", "postgres", score: 0, agents: [("database", 2)])]
+        let pack = try TestPacks.compile(TestPacks.pack(rules, defaultSeverity: .medium))
+        let v = TestPacks.classify(pack, title: "", description: "postgres")
+        #expect(v.rules.map(\.id) == ["db"])
+        #expect(v.severity == .medium && v.decision.defaulted)
+        #expect(v.agents.map(\.id) == ["database"])
+        let w = TestPacks.classify(pack, title: "", description: "postgres latency")
+        #expect(w.severity == .low && !w.decision.defaulted)
+    }
+
     @Test func maxAgentsAndThreshold() throws {
         let pack = try TestPacks.compile(TestPacks.pack(Self.rules, agentThreshold: 1.5, maxAgents: 2))
         let v = TestPacks.classify(pack, title: "", description: "login errors latency outage dataloss")
@@ -151,7 +163,7 @@ import TriageCore
             "score 9 >= critical threshold 8: critical",
             "ceiling low from rule cosmetic: critical -> low",
         ])
-        #expect(TestPacks.classify(pack, title: "", description: "calm").decision.steps == ["no rule fired: default severity medium"])
+        #expect(TestPacks.classify(pack, title: "", description: "calm").decision.steps == ["no rule affecting severity fired: default severity medium"])
     }
 
     @Test func severityIsOrdinal() {

@@ -104,6 +104,9 @@ public struct CompiledRule: Sendable {
     public let agents: [(agent: Int, weight: Double)]
     public let titleWeight: Double
     public let tests: [RuleTest]
+    /// Whether the rule has any say in severity (a score, floor, ceiling or
+    /// override); rules that only assign agents do not displace the default.
+    public var affectsSeverity: Bool { score != 0 || floor != nil || ceiling != nil || override != nil }
     public let location: SourceLocation?
     @usableFromInline let root: Int32
     /// Patterns that argue for the rule (not under `none`), with the fields they count in.

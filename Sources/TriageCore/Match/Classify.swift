@@ -265,6 +265,7 @@ extension CompiledPack {
         var ceiling: SeverityDecision.Imposed?
         var ruleOverride: SeverityDecision.Imposed?
         var nearMisses = [Int]()
+        var severityRulesFired = false
         for r32 in s.candidates {
             let r = Int(r32)
             let rule = rules[r]
@@ -276,6 +277,7 @@ extension CompiledPack {
             let factor = inTitle ? rule.titleWeight : 1
             let contribution = rule.score * factor
             score += contribution
+            if rule.affectsSeverity { severityRulesFired = true }
             fired.append(FiredRule(index: r, id: rule.id, contribution: contribution, titleMatched: inTitle))
             if let f = rule.floor, floor == nil || f > floor!.severity {
                 floor = .init(severity: f, ruleID: rule.id)
@@ -298,8 +300,9 @@ extension CompiledPack {
 
         // Precedence, lowest first: default, thresholds, ceiling then floor
         // (a floor wins a conflict: "data loss is at least critical" must hold),
-        // rule override, caller override.
-        let defaulted = fired.isEmpty
+        // rule override, caller override. The default stands when no rule that
+        // speaks to severity fired: rules that only assign agents do not count.
+        let defaulted = !severityRulesFired
         var byScore = defaultSeverity
         var threshold: Double?
         if !defaulted { (byScore, threshold) = thresholds.severity(forScore: score) }

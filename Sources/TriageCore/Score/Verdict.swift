@@ -71,7 +71,8 @@ public struct SeverityDecision: Sendable, Hashable {
     }
 
     public var score: Double
-    /// True when no rule fired and the pack's default severity applied.
+    /// True when no rule with a say in severity fired (rules that only assign
+    /// agents do not count) and the pack's default severity applied.
     public var defaulted: Bool
     /// The severity the score reached (the default when nothing fired).
     public var byScore: Severity
@@ -106,7 +107,7 @@ public struct SeverityDecision: Sendable, Hashable {
     public var steps: [String] {
         var out = [String]()
         if defaulted {
-            out.append("no rule fired: default severity \(byScore)")
+            out.append("no rule affecting severity fired: default severity \(byScore)")
         } else if let t = threshold {
             out.append("score \(Self.format(score)) >= \(byScore) threshold \(Self.format(t)): \(byScore)")
         } else {
