@@ -101,6 +101,9 @@ import TriageCore
         r(rx(#"[A-Z]{3}-\d+"#, cs: true), "ticket ops-1234", nil),
         r(rx(#"\berror\b"#), "İİ ERROR", "ERROR"),
         r(rx(#"\d+ customers"#), "title", nil),
+        // Required literals "deadlock" and "lock": the search must start at the earlier one.
+        r(rx(#"\b(?:deadlock|lock)\s+(?:detected|found)\b"#), "ERROR: Deadlock found", "Deadlock found"),
+        r(rx(#"\b(?:timeout|out)\s+after\b"#), "request timeout after 3s", "timeout after"),
     ]
 
     @Test(arguments: keywords + phrases + regexes)

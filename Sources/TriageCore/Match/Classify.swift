@@ -108,13 +108,18 @@ extension CompiledPack {
                         for k in lo..<hi {
                             switch tg[k] {
                             case .regexTrigger(let r):
+                                // Keep the earliest *start*: occurrences arrive by end offset, and a
+                                // longer literal ending later can start earlier ("deadlock" vs "lock").
                                 let i = Int(r) * 3 + f
-                                if s.regexHit[i] < 0 {
+                                let hit = s.regexHit[i]
+                                if hit < 0 {
                                     if s.regexHit[Int(r) * 3] < 0 && s.regexHit[Int(r) * 3 + 1] < 0
                                         && s.regexHit[Int(r) * 3 + 2] < 0
                                     {
                                         s.touchedRegexes.append(r)
                                     }
+                                    s.regexHit[i] = Int32(start)
+                                } else if start < Int(hit) {
                                     s.regexHit[i] = Int32(start)
                                 }
                             case .keyword(let c):
