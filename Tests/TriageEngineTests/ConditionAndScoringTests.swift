@@ -173,3 +173,39 @@ import TriageCore
         #expect(Severity.allCases.map(\.name).sorted() != Severity.allCases.sorted().map(\.name))  // strings would sort wrong
     }
 }
+
+@Suite struct ProfileTests {
+    @Test func countsSearchesMatchesAndFirings() throws {
+        let rules = [
+            Rule(id: "kw", condition: leaf(kw("disk")), score: 1),
+            Rule(id: "rx", condition: leaf(rx(#"\bora-\d+"#)), score: 1),
+            Rule(id: "shared", condition: .all([leaf(rx(#"\bora-\d+"#)), leaf(kw("fatal"))]), score: 1),
+            Rule(id: "always", condition: leaf(rx(#"\w+\d\b"#)), score: 1),
+        ]
+        let pack = try TestPacks.compile(TestPacks.pack(rules))
+        let scratch = pack.makeScratch(profiling: true)
+        guard case .regex(_, let prefiltered, _) = pack.patterns.last!.engine, !prefiltered else {
+            Issue.record("the last regex was meant to have no literal prefilter")
+            return
+        }
+        for d in ["disk full", "ORA-00942", "ORA-1 fatal x5", "nothing"] {
+            _ = pack.classify(Incident(title: "", description: d), scratch: scratch)
+        }
+        let p = try #require(scratch.profile)
+        #expect(p.incidents == 4)
+        #expect(p.ruleFired == [1, 2, 1, 2])  // \w+\d also matches "00942"
+        #expect(p.ruleEvaluations == [1, 2, 2, 2])
+        let costs = p.ruleCosts(pack)
+        #expect(costs.map(\.id) == ["kw", "rx", "shared", "always"])
+        // The ora- regex searched only where its literal occurred: twice, in the description.
+        #expect(costs[1].regexSearches == 2 && costs[1].regexMatches == 2)
+        // The regex without a literal searched every field of every incident.
+        #expect(costs[3].regexSearches == 8)
+        #expect(costs.allSatisfy { $0.nanoseconds >= 0 })
+
+        let other = pack.makeScratch(profiling: true)
+        _ = pack.classify(Incident(title: "disk", description: ""), scratch: other)
+        p.merge(other.profile!)
+        #expect(p.incidents == 5 && p.ruleFired[0] == 2)
+    }
+}

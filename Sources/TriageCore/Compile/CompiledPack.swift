@@ -69,8 +69,9 @@ public final class CompiledPack: Sendable {
         self.regexBackendName = backend.name
     }
 
-    /// Fresh per-thread state for `classify`.
-    public func makeScratch() -> ScanScratch { ScanScratch(pack: self) }
+    /// Fresh per-thread state for `classify`. With `profiling`, the scratch
+    /// also records where the time goes (`ScanScratch.profile`).
+    public func makeScratch(profiling: Bool = false) -> ScanScratch { ScanScratch(pack: self, profiling: profiling) }
 
     /// Statistics for reports and `--profile`.
     public var statistics: Statistics {

@@ -45,8 +45,12 @@ public final class ScanScratch {
 
     var diagnostics: [ScanDiagnostic] = []
 
-    init(pack: CompiledPack) {
+    /// Where the time went, when the scratch was made for profiling.
+    public let profile: ScanProfile?
+
+    init(pack: CompiledPack, profiling: Bool = false) {
         self.pack = pack
+        profile = profiling ? ScanProfile(pack: pack) : nil
         regexScratch = pack.backend.makeScratch(limits: pack.limits)
         foldedCapacity = 4096
         folded = .allocate(capacity: foldedCapacity)
