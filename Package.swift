@@ -16,6 +16,7 @@ let package = Package(
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2"),
         .package(url: "https://github.com/apple/swift-crypto.git", from: "3.12.3"),
+        .package(url: "https://github.com/HdrHistogram/hdrhistogram-swift.git", from: "0.2.0"),
     ],
     targets: [
         // MARK: C shims (system libraries found through pkg-config)
@@ -35,12 +36,15 @@ let package = Package(
             name: "TriageYAML",
             dependencies: ["TriageCore", "CYAML", .product(name: "Crypto", package: "swift-crypto")]),
         .target(name: "TriageIO", dependencies: ["TriageCore"]),
+        .target(
+            name: "TriageBench",
+            dependencies: ["TriageCore", .product(name: "Histogram", package: "hdrhistogram-swift")]),
 
         // MARK: Apps
         .executableTarget(
             name: "TriageCLI",
             dependencies: [
-                "TriageCore", "TriageRegex", "TriageYAML", "TriageIO",
+                "TriageCore", "TriageRegex", "TriageYAML", "TriageIO", "TriageBench",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]),
 

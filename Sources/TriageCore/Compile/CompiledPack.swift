@@ -22,7 +22,8 @@ public final class CompiledPack: Sendable {
     @usableFromInline let automaton: AhoCorasick
     /// For AC literal `l`, `targets[targetStart[l] ..< targetStart[l + 1]]`.
     @usableFromInline let targetStart: [Int32]
-    @usableFromInline let targets: [LiteralTarget]
+    /// Packed as `LiteralTargets` describes: keyword check index, or regex index with the high bit.
+    @usableFromInline let targets: [UInt32]
     @usableFromInline let keywordChecks: [KeywordCheck]
     @usableFromInline let regexes: [RegexProgram]
     /// Regexes with no usable literal: they run on every incident.
@@ -37,10 +38,34 @@ public final class CompiledPack: Sendable {
     @usableFromInline let alwaysEvaluated: [Int32]
     let backend: any RegexBackend
 
+    // Hot rule and regex data, flattened into arrays of scalars so that a scan
+    // reads what it needs without copying structs full of references.
+    @usableFromInline let ruleRoot: [Int32]
+    @usableFromInline let ruleScore: [Double]
+    @usableFromInline let ruleTitleWeight: [Double]
+    /// floor, ceiling, override as severity rank + 1 (0: none), one byte each.
+    @usableFromInline let ruleEffects: [UInt32]
+    @usableFromInline let ruleAffectsSeverity: [Bool]
+    /// For rule `r`: agents `ruleAgentIndex[ruleAgentStart[r] ..< ruleAgentStart[r + 1]]` with weights.
+    @usableFromInline let ruleAgentStart: [Int32]
+    @usableFromInline let ruleAgentIndex: [Int32]
+    @usableFromInline let ruleAgentWeight: [Double]
+    /// For rule `r`: patterns arguing for it that count in the title.
+    @usableFromInline let ruleTitleLeafStart: [Int32]
+    @usableFromInline let ruleTitleLeaf: [Int32]
+    @usableFromInline let regexPattern: [Int32]
+    /// bit 0 on folded text, bit 1 prefiltered, bit 2 at match start, bits 4-6 fields.
+    @usableFromInline let regexMode: [UInt8]
+    @usableFromInline let regexEngine: [any CompiledRegex]
+    @usableFromInline let keywordPattern: [Int32]
+    /// bit 0 boundary before, bit 1 boundary after, bit 2 exact case.
+    @usableFromInline let keywordMode: [UInt8]
+    @usableFromInline let literalLength: [Int32]
+
     init(
         metadata: PackMetadata, agents: [AgentDefinition], agentThreshold: Double, maxAgents: Int,
         thresholds: SeverityThresholds, defaultSeverity: Severity, limits: MatchLimits, rules: [CompiledRule],
-        patterns: [CompiledPattern], automaton: AhoCorasick, targetStart: [Int32], targets: [LiteralTarget],
+        patterns: [CompiledPattern], automaton: AhoCorasick, targetStart: [Int32], targets: [UInt32],
         keywordChecks: [KeywordCheck], regexes: [RegexProgram], unconditionalRegexes: [Int32],
         nodes: [ConditionNode], children: [Int32], patternRuleStart: [Int32], patternRules: [Int32],
         alwaysEvaluated: [Int32], backend: any RegexBackend
@@ -67,6 +92,46 @@ public final class CompiledPack: Sendable {
         self.alwaysEvaluated = alwaysEvaluated
         self.backend = backend
         self.regexBackendName = backend.name
+
+        func rank(_ s: Severity?) -> UInt32 { s.map { UInt32($0.rawValue) + 1 } ?? 0 }
+        ruleRoot = rules.map(\.root)
+        ruleScore = rules.map(\.score)
+        ruleTitleWeight = rules.map(\.titleWeight)
+        ruleEffects = rules.map { rank($0.floor) | rank($0.ceiling) << 8 | rank($0.override) << 16 }
+        ruleAffectsSeverity = rules.map(\.affectsSeverity)
+        var agentStart = [Int32]()
+        var agentIndex = [Int32]()
+        var agentWeight = [Double]()
+        var titleStart = [Int32]()
+        var titleLeaf = [Int32]()
+        for r in rules {
+            agentStart.append(Int32(agentIndex.count))
+            for (a, w) in r.agents {
+                agentIndex.append(Int32(a))
+                agentWeight.append(w)
+            }
+            titleStart.append(Int32(titleLeaf.count))
+            for leaf in r.positiveLeaves where leaf.fields.contains(.title) && !titleLeaf[Int(titleStart.last!)...].contains(leaf.pattern) {
+                titleLeaf.append(leaf.pattern)
+            }
+        }
+        agentStart.append(Int32(agentIndex.count))
+        titleStart.append(Int32(titleLeaf.count))
+        ruleAgentStart = agentStart
+        ruleAgentIndex = agentIndex
+        ruleAgentWeight = agentWeight
+        ruleTitleLeafStart = titleStart
+        ruleTitleLeaf = titleLeaf
+        regexPattern = regexes.map(\.pattern)
+        regexMode = regexes.map {
+            ($0.onFolded ? 1 : 0) | ($0.prefiltered ? 2 : 0) | ($0.atMatchStart ? 4 : 0) | ($0.fields.rawValue << 4)
+        }
+        regexEngine = regexes.map(\.regex)
+        keywordPattern = keywordChecks.map(\.pattern)
+        keywordMode = keywordChecks.map {
+            ($0.boundaryBefore ? 1 : 0) | ($0.boundaryAfter ? 2 : 0) | ($0.exact != nil ? 4 : 0)
+        }
+        literalLength = automaton.literalLengths
     }
 
     /// Fresh per-thread state for `classify`. With `profiling`, the scratch
@@ -135,15 +200,6 @@ public struct CompiledPattern: Sendable {
         /// Run by the regex backend (phrases compile to regexes too).
         case regex(index: Int, prefiltered: Bool, atMatchStart: Bool)
     }
-}
-
-/// What a literal found by the automaton means.
-@usableFromInline
-enum LiteralTarget: Sendable {
-    /// A keyword to verify (word boundaries, exact case) and record.
-    case keyword(check: Int32)
-    /// One of this regex's required literals: the regex becomes a candidate.
-    case regexTrigger(regex: Int32)
 }
 
 @usableFromInline

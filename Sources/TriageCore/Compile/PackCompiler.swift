@@ -361,7 +361,7 @@ private struct Builder {
         var patterns: [CompiledPattern]
         var automaton: AhoCorasick
         var targetStart: [Int32]
-        var targets: [LiteralTarget]
+        var targets: [UInt32]
         var keywordChecks: [KeywordCheck]
         var regexes: [RegexProgram]
         var unconditional: [Int32]
@@ -370,7 +370,7 @@ private struct Builder {
     mutating func compilePatterns() -> Engines? {
         var literalIndex: [[UInt8]: Int] = [:]
         var literals: [[UInt8]] = []
-        var literalTargets: [[LiteralTarget]] = []
+        var literalTargets: [[UInt32]] = []
         func literal(_ bytes: [UInt8]) -> Int {
             if let l = literalIndex[bytes] { return l }
             literalIndex[bytes] = literals.count
@@ -398,7 +398,7 @@ private struct Builder {
                         boundaryBefore: spec.wholeWord && WordCharacters.isWord(scalars.first!),
                         boundaryAfter: spec.wholeWord && WordCharacters.isWord(scalars.last!),
                         exact: spec.caseSensitive ? Array(spec.text.utf8) : nil))
-                literalTargets[l].append(.keyword(check: Int32(checks.count - 1)))
+                literalTargets[l].append(UInt32(checks.count - 1))
                 compiled.append(CompiledPattern(spec: spec, fields: fields, engine: .keyword(literal: l)))
 
             case .phrase, .regex:
@@ -460,7 +460,7 @@ private struct Builder {
                         atMatchStart: prefilter?.atMatchStart ?? false, fields: fields))
                 if let prefilter {
                     for lit in Set(prefilter.literals) where !lit.isEmpty {
-                        literalTargets[literal(lit)].append(.regexTrigger(regex: Int32(r)))
+                        literalTargets[literal(lit)].append(UInt32(r) | LiteralTargets.regexBit)
                     }
                 } else {
                     unconditional.append(Int32(r))
@@ -475,7 +475,7 @@ private struct Builder {
         guard errors.isEmpty else { return nil }
 
         var targetStart = [Int32]()
-        var targets = [LiteralTarget]()
+        var targets = [UInt32]()
         for t in literalTargets {
             targetStart.append(Int32(targets.count))
             targets.append(contentsOf: t)

@@ -142,30 +142,73 @@ public struct AhoCorasick: Sendable {
         self.stride = stride
     }
 
-    /// Calls `onMatch(literalID, endOffset)` for every occurrence of every
-    /// literal in `text`, in order of end offset (ties: shorter literal first).
-    /// Offsets are relative to `text`.
+    /// Scans `text` from `position`, starting in automaton state `state`, and
+    /// writes one hit per visit to a match state: `(row << 32) | endOffset`,
+    /// where `row` indexes the state's outputs (see `forEachLiteral`). Stops
+    /// at the end of the text or when `capacity` hits are written; `position`
+    /// and `state` are updated so a further call resumes where this one stopped.
+    ///
+    /// Keeping the loop free of dispatch (no closure, no bookkeeping) is what
+    /// makes it one table load and one compare per byte.
     @inlinable
-    public func scan(_ text: UnsafeBufferPointer<UInt8>, _ onMatch: (Int, Int) -> Void) {
-        guard let base = text.baseAddress, !transitions.isEmpty else { return }
+    public func scan(
+        _ text: UnsafeBufferPointer<UInt8>, from position: inout Int, state: inout UInt32,
+        hits: UnsafeMutablePointer<UInt64>, capacity: Int
+    ) -> Int {
+        guard let base = text.baseAddress, !transitions.isEmpty else {
+            position = text.count
+            return 0
+        }
         let n = text.count
-        classes.withUnsafeBufferPointer { cls in
+        return classes.withUnsafeBufferPointer { cls in
             transitions.withUnsafeBufferPointer { tr in
                 let firstMatch = firstMatchState
                 let stride32 = UInt32(stride)
-                var s: UInt32 = 0
-                var i = 0
+                var s = state
+                var i = position
+                var count = 0
                 while i < n {
-                    s = tr[Int(s) + Int(cls[Int(base[i])])]
-                    i += 1
+                    s = tr[Int(s) &+ Int(cls[Int(base[i])])]
+                    i &+= 1
                     if s >= firstMatch {
-                        let row = Int((s - firstMatch) / stride32)
-                        let lo = Int(outputStart[row])
-                        let hi = Int(outputStart[row + 1])
-                        for k in lo..<hi { onMatch(Int(outputs[k]), i) }
+                        hits[count] = (UInt64((s &- firstMatch) / stride32) << 32) | UInt64(i)
+                        count &+= 1
+                        if count == capacity { break }
                     }
                 }
+                position = i
+                state = s
+                return count
             }
         }
+    }
+
+    /// The literals that end at a match state of row `row` (from a hit).
+    @inlinable
+    public func forEachLiteral(ofRow row: Int, _ body: (Int) -> Void) {
+        outputStart.withUnsafeBufferPointer { starts in
+            outputs.withUnsafeBufferPointer { outs in
+                for k in Int(starts[row])..<Int(starts[row + 1]) { body(Int(outs[k])) }
+            }
+        }
+    }
+
+    /// Every occurrence of every literal in `text` as (literal, end offset),
+    /// in order of end offset (ties: shorter literal first). For tests and
+    /// tools; the scanner uses the batch form.
+    public func occurrences(in text: UnsafeBufferPointer<UInt8>) -> [(literal: Int, end: Int)] {
+        var out = [(Int, Int)]()
+        var position = 0
+        var state: UInt32 = 0
+        let hits = UnsafeMutablePointer<UInt64>.allocate(capacity: 64)
+        defer { hits.deallocate() }
+        while position < text.count {
+            let n = scan(text, from: &position, state: &state, hits: hits, capacity: 64)
+            for h in 0..<n {
+                let end = Int(hits[h] & 0xFFFF_FFFF)
+                forEachLiteral(ofRow: Int(hits[h] >> 32)) { out.append(($0, end)) }
+            }
+        }
+        return out
     }
 }

@@ -57,30 +57,29 @@ extension CompiledPack {
         precondition(s.pack === self, "a ScanScratch belongs to the pack that made it")
         s.reset()
         if let profile = s.profile { return classifyProfiled(text, s, options, profile) }
-        normalise(text, into: s)
+        normalise(text, s.st)
         scanLiterals(s)
         runRegexes(s)
         return decide(s, options: options)
     }
 
-    /// The same steps, timed. Kept apart so the common path has no clock reads.
+    /// The same steps, timed. Kept apart so the common path reads no clock.
     func classifyProfiled(_ text: IncidentText, _ s: ScanScratch, _ options: ClassifyOptions, _ p: ScanProfile) -> Verdict {
         p.countIncident()
         var t0 = monotonicNanos()
-        normalise(text, into: s)
+        normalise(text, s.st)
         var t1 = monotonicNanos()
         p.normaliseNanos += t1 - t0
         scanLiterals(s)
         t0 = monotonicNanos()
         p.literalPassNanos += t0 - t1
-        for r in s.touchedRegexes { runRegex(Int(r), s) }
-        for r in unconditionalRegexes { runRegex(Int(r), s) }
+        runRegexes(s)
         t1 = monotonicNanos()
         let v = decide(s, options: options)
         t0 = monotonicNanos()
         p.decideNanos += t0 - t1
-        for pat in s.touchedPatterns { p.patternMatches[Int(pat)] += 1 }
-        for r in s.candidates { p.ruleEvaluations[Int(r)] += 1 }
+        for pat in s.st.pointee.touchedPatterns { p.patternMatches[Int(pat)] += 1 }
+        for r in s.st.pointee.candidates { p.ruleEvaluations[Int(r)] += 1 }
         for fr in v.rules { p.ruleFired[fr.index] += 1 }
         return v
     }
@@ -89,64 +88,80 @@ extension CompiledPack {
 
     /// Folds every field once into the scratch buffer; all patterns share it.
     @inline(__always)
-    func normalise(_ text: IncidentText, into s: ScanScratch) {
+    func normalise(_ text: IncidentText, _ st: UnsafeMutablePointer<ScanState>) {
         let ctx = text.context ?? UnsafeBufferPointer(start: nil, count: 0)
-        s.ensureCapacity(text.title.count + text.description.count + ctx.count)
-        s.original[0] = text.title
-        s.original[1] = text.description
-        s.original[2] = ctx
-        s.fieldPresent[0] = true
-        s.fieldPresent[1] = true
-        s.fieldPresent[2] = text.context != nil
+        st.pointee.ensureCapacity(text.title.count + text.description.count + ctx.count)
+        st.pointee.original = (text.title, text.description, ctx)
+        st.pointee.fieldPresent = (true, true, text.context != nil)
         var at = 0
-        for f in 0..<3 {
-            let input = s.original[f]
-            s.fieldStart[f] = at
-            let (n, changed) = CaseFolding.fold(input, into: s.folded + at)
-            s.fieldMapped[f] = changed
-            s.originalValid[f] = !changed || UTF8Decoding.isValid(input)
+        func fold(_ input: UnsafeBufferPointer<UInt8>) -> (start: Int, count: Int, mapped: Bool, valid: Bool) {
+            let start = at
+            let (n, changed) = CaseFolding.fold(input, into: st.pointee.folded + start)
             if changed {
-                s.ensureOffsetsCapacity()
-                _ = CaseFolding.fold(input, into: s.folded + at, offsets: s.offsets + at)
-                // Offsets were written relative to the field: exactly what originalOffset expects.
+                st.pointee.ensureOffsetsCapacity()
+                // Offsets are written relative to the field, as originalOffset expects.
+                _ = CaseFolding.fold(input, into: st.pointee.folded + start, offsets: st.pointee.offsets + start)
             }
-            s.fieldCount[f] = n
             at += n
+            return (start, n, changed, !changed || UTF8Decoding.isValid(input))
         }
+        let t = fold(text.title)
+        let d = fold(text.description)
+        let c = fold(ctx)
+        st.pointee.fieldStart = (t.start, d.start, c.start)
+        st.pointee.fieldCount = (t.count, d.count, c.count)
+        st.pointee.fieldMapped = (t.mapped, d.mapped, c.mapped)
+        st.pointee.originalValid = (t.valid, d.valid, c.valid)
     }
 
     // MARK: Literal pass
 
-    /// One automaton pass per field finds every keyword and every regex trigger.
+    /// One automaton pass per field finds every keyword and every regex
+    /// trigger; hits are collected in batches and dispatched afterwards.
     @inline(__always)
     func scanLiterals(_ s: ScanScratch) {
-        for f in 0..<3 where s.fieldPresent[f] && s.fieldCount[f] > 0 {
-            let text = s.foldedField(f)
-            targetStart.withUnsafeBufferPointer { starts in
-                targets.withUnsafeBufferPointer { tg in
-                    automaton.scan(text) { literal, end in
-                        let lo = Int(starts[literal])
-                        let hi = Int(starts[literal + 1])
-                        let start = end - Int(automaton.literalLengths[literal])
-                        for k in lo..<hi {
-                            switch tg[k] {
-                            case .regexTrigger(let r):
-                                // Keep the earliest *start*: occurrences arrive by end offset, and a
-                                // longer literal ending later can start earlier ("deadlock" vs "lock").
-                                let i = Int(r) * 3 + f
-                                let hit = s.regexHit[i]
-                                if hit < 0 {
-                                    if s.regexHit[Int(r) * 3] < 0 && s.regexHit[Int(r) * 3 + 1] < 0
-                                        && s.regexHit[Int(r) * 3 + 2] < 0
-                                    {
-                                        s.touchedRegexes.append(r)
+        let st = s.st
+        for f in 0..<3 where st.pointee.present(f) && st.pointee.count(f) > 0 {
+            let text = st.pointee.foldedField(f)
+            var position = 0
+            var state: UInt32 = 0
+            while position < text.count {
+                let n = automaton.scan(text, from: &position, state: &state, hits: s.hits, capacity: ScanScratch.hitCapacity)
+                dispatch(n, field: f, text: text, s)
+            }
+        }
+    }
+
+    @inline(__always)
+    func dispatch(_ n: Int, field f: Int, text: UnsafeBufferPointer<UInt8>, _ s: ScanScratch) {
+        let hits = s.hits
+        let regexHit = s.regexHit
+        targetStart.withUnsafeBufferPointer { starts in
+            targets.withUnsafeBufferPointer { tg in
+                literalLength.withUnsafeBufferPointer { lens in
+                    for h in 0..<n {
+                        let end = Int(hits[h] & 0xFFFF_FFFF)
+                        automaton.forEachLiteral(ofRow: Int(hits[h] >> 32)) { literal in
+                            let start = end - Int(lens[literal])
+                            for k in Int(starts[literal])..<Int(starts[literal + 1]) {
+                                let target = tg[k]
+                                if target & LiteralTargets.regexBit != 0 {
+                                    // Keep the earliest *start*: occurrences arrive by end offset, and a
+                                    // longer literal ending later can start earlier ("deadlock" vs "lock").
+                                    let r = Int(target & LiteralTargets.indexMask)
+                                    let i = r * 3 + f
+                                    let hit = regexHit[i]
+                                    if hit < 0 {
+                                        if regexHit[r * 3] < 0 && regexHit[r * 3 + 1] < 0 && regexHit[r * 3 + 2] < 0 {
+                                            s.st.pointee.touchedRegexes.append(Int32(r))
+                                        }
+                                        regexHit[i] = Int32(start)
+                                    } else if start < Int(hit) {
+                                        regexHit[i] = Int32(start)
                                     }
-                                    s.regexHit[i] = Int32(start)
-                                } else if start < Int(hit) {
-                                    s.regexHit[i] = Int32(start)
+                                } else {
+                                    verifyKeyword(Int(target), field: f, start: start, end: end, text: text, s)
                                 }
-                            case .keyword(let c):
-                                verifyKeyword(Int(c), field: f, start: start, end: end, text: text, s)
                             }
                         }
                     }
@@ -157,15 +172,16 @@ extension CompiledPack {
 
     @inline(__always)
     func verifyKeyword(_ c: Int, field f: Int, start: Int, end: Int, text: UnsafeBufferPointer<UInt8>, _ s: ScanScratch) {
-        let check = keywordChecks[c]
-        let p = Int(check.pattern)
+        let p = Int(keywordPattern[c])
         if s.patternFields[p] & (1 << UInt8(f)) != 0 { return }  // already have the first match in this field
-        if check.boundaryBefore && WordCharacters.wordBefore(text, start) { return }
-        if check.boundaryAfter && WordCharacters.wordAt(text, end) { return }
-        let os = s.originalOffset(f, start)
-        let oe = s.originalEnd(f, start, end)
-        if let exact = check.exact {
-            let orig = s.original[f]
+        let mode = keywordMode[c]
+        if mode & 1 != 0 && WordCharacters.wordBefore(text, start) { return }
+        if mode & 2 != 0 && WordCharacters.wordAt(text, end) { return }
+        let st = s.st
+        let os = st.pointee.originalOffset(f, start)
+        let oe = st.pointee.originalEnd(f, start, end)
+        if mode & 4 != 0, let exact = keywordChecks[c].exact {
+            let orig = st.pointee.originalField(f)
             guard oe - os == exact.count else { return }
             for k in 0..<exact.count where orig[os + k] != exact[k] { return }
         }
@@ -177,7 +193,7 @@ extension CompiledPack {
         let bit: UInt8 = 1 << UInt8(f)
         let had = s.patternFields[p]
         if had & bit != 0 { return }
-        if had == 0 { s.touchedPatterns.append(Int32(p)) }
+        if had == 0 { s.st.pointee.touchedPatterns.append(Int32(p)) }
         s.patternFields[p] = had | bit
         let i = (p * 3 + f) * 2
         s.spans[i] = Int32(start)
@@ -189,76 +205,93 @@ extension CompiledPack {
     /// Runs the regexes whose literals were seen, and those that have none.
     @inline(__always)
     func runRegexes(_ s: ScanScratch) {
-        for r in s.touchedRegexes { runRegex(Int(r), s) }
+        let st = s.st
+        var k = 0
+        while k < st.pointee.touchedRegexes.count {
+            runRegex(Int(st.pointee.touchedRegexes[k]), s)
+            k += 1
+        }
         for r in unconditionalRegexes { runRegex(Int(r), s) }
     }
 
     func runRegex(_ r: Int, _ s: ScanScratch) {
-        let prog = regexes[r]
         let profile = s.profile
         let started = profile == nil ? 0 : monotonicNanos()
-        defer {
-            if let profile {
-                profile.regexNanos[r] += monotonicNanos() - started
-                if s.patternFields[Int(prog.pattern)] != 0 { profile.regexMatches[r] += 1 }
-            }
-        }
-        for f in 0..<3 where s.fieldPresent[f] && prog.fields.contains(Field(rawValue: f)!) {
+        let mode = regexMode[r]
+        let pattern = Int(regexPattern[r])
+        let engine = regexEngine[r]
+        let st = s.st
+        for f in 0..<3 where mode & (16 << UInt8(f)) != 0 && st.pointee.present(f) {
             var start = 0
-            if prog.prefiltered {
+            if mode & 2 != 0 {
                 let hit = Int(s.regexHit[r * 3 + f])
                 if hit < 0 { continue }  // none of its literals occur in this field
-                if prog.atMatchStart { start = hit }
+                if mode & 4 != 0 { start = hit }
             }
+            profile?.regexSearches[r] += 1
             let result: RegexSearchResult
-            s.profile?.regexSearches[r] += 1
-            if prog.onFolded {
-                result = prog.regex.firstMatch(in: s.foldedField(f), from: start, validUTF8: true, scratch: s.regexScratch)
+            if mode & 1 != 0 {
+                result = engine.firstMatch(in: st.pointee.foldedField(f), from: start, validUTF8: true, scratch: s.regexScratch)
             } else {
-                let o = s.originalOffset(f, start)
-                result = prog.regex.firstMatch(
-                    in: s.original[f], from: o, validUTF8: s.originalValid[f], scratch: s.regexScratch)
+                result = engine.firstMatch(
+                    in: st.pointee.originalField(f), from: st.pointee.originalOffset(f, start),
+                    validUTF8: st.pointee.valid(f), scratch: s.regexScratch)
             }
             switch result {
             case .match(let range):
-                if prog.onFolded {
+                if mode & 1 != 0 {
                     record(
-                        Int(prog.pattern), field: f, start: s.originalOffset(f, range.lowerBound),
-                        end: s.originalEnd(f, range.lowerBound, range.upperBound), s)
+                        pattern, field: f, start: st.pointee.originalOffset(f, range.lowerBound),
+                        end: st.pointee.originalEnd(f, range.lowerBound, range.upperBound), s)
                 } else {
-                    record(Int(prog.pattern), field: f, start: range.lowerBound, end: range.upperBound, s)
+                    record(pattern, field: f, start: range.lowerBound, end: range.upperBound, s)
                 }
             case .noMatch:
                 break
             case .limitExceeded(let why), .failed(let why):
-                s.diagnostics.append(
-                    ScanDiagnostic(pattern: patterns[Int(prog.pattern)].spec.description, field: Field(rawValue: f)!, message: why))
+                st.pointee.diagnostics.append(
+                    ScanDiagnostic(pattern: patterns[pattern].spec.description, field: Field(rawValue: f)!, message: why))
             }
+        }
+        if let profile {
+            profile.regexNanos[r] += monotonicNanos() - started
+            if s.patternFields[pattern] != 0 { profile.regexMatches[r] += 1 }
         }
     }
 
     // MARK: Rules, score, severity, agents
 
-    func evaluate(_ node: Int32, _ s: ScanScratch) -> Bool {
+    @inline(__always)
+    func evaluate(_ node: Int32, _ fields: UnsafeMutablePointer<UInt8>) -> Bool {
+        nodes.withUnsafeBufferPointer { n in
+            children.withUnsafeBufferPointer { c in evaluate(node, n, c, fields) }
+        }
+    }
+
+    func evaluate(
+        _ node: Int32, _ nodes: UnsafeBufferPointer<ConditionNode>, _ children: UnsafeBufferPointer<Int32>,
+        _ fields: UnsafeMutablePointer<UInt8>
+    ) -> Bool {
         let n = nodes[Int(node)]
+        let first = Int(n.childStart)
+        let count = Int(n.childCount)
         switch n.op {
         case .leaf:
-            return s.patternFields[Int(n.arg)] & n.fields.rawValue != 0
+            return fields[Int(n.arg)] & n.fields.rawValue != 0
         case .any:
-            for k in 0..<Int(n.childCount) where evaluate(children[Int(n.childStart) + k], s) { return true }
+            for k in 0..<count where evaluate(children[first + k], nodes, children, fields) { return true }
             return false
         case .all:
-            for k in 0..<Int(n.childCount) where !evaluate(children[Int(n.childStart) + k], s) { return false }
+            for k in 0..<count where !evaluate(children[first + k], nodes, children, fields) { return false }
             return true
         case .none:
-            for k in 0..<Int(n.childCount) where evaluate(children[Int(n.childStart) + k], s) { return false }
+            for k in 0..<count where evaluate(children[first + k], nodes, children, fields) { return false }
             return true
         case .atLeast:
             let need = Int(n.arg)
             var have = 0
-            let count = Int(n.childCount)
             for k in 0..<count {
-                if evaluate(children[Int(n.childStart) + k], s) {
+                if evaluate(children[first + k], nodes, children, fields) {
                     have += 1
                     if have >= need { return true }
                 } else if have + (count - k - 1) < need {
@@ -269,71 +302,80 @@ extension CompiledPack {
         }
     }
 
-    func titleMatched(_ rule: CompiledRule, _ s: ScanScratch) -> Bool {
-        for leaf in rule.positiveLeaves where leaf.fields.contains(.title) {
-            if s.patternFields[Int(leaf.pattern)] & 1 != 0 { return true }
-        }
-        return false
-    }
-
     func decide(_ s: ScanScratch, options: ClassifyOptions) -> Verdict {
+        let st = s.st
+        let stamp = st.pointee.stamp
+        let fields = s.patternFields
         // Rules that use a matched pattern, plus rules that can fire on exclusions alone.
-        let stamp = s.stamp
-        for p in s.touchedPatterns {
-            let lo = Int(patternRuleStart[Int(p)])
-            let hi = Int(patternRuleStart[Int(p) + 1])
-            for k in lo..<hi {
-                let r = Int(patternRules[k])
-                if s.ruleStamp[r] != stamp {
-                    s.ruleStamp[r] = stamp
-                    s.candidates.append(Int32(r))
+        patternRuleStart.withUnsafeBufferPointer { starts in
+            patternRules.withUnsafeBufferPointer { rulesOf in
+                for p in st.pointee.touchedPatterns {
+                    for k in Int(starts[Int(p)])..<Int(starts[Int(p) + 1]) {
+                        let r = Int(rulesOf[k])
+                        if s.ruleStamp[r] != stamp {
+                            s.ruleStamp[r] = stamp
+                            st.pointee.candidates.append(Int32(r))
+                        }
+                    }
                 }
             }
         }
         for r in alwaysEvaluated where s.ruleStamp[Int(r)] != stamp {
             s.ruleStamp[Int(r)] = stamp
-            s.candidates.append(r)
+            st.pointee.candidates.append(r)
         }
-        if s.candidates.count > 1 { s.candidates.sort() }
+        if st.pointee.candidates.count > 1 { st.pointee.candidates.sort() }
 
         var fired = [FiredRule]()
         var score = 0.0
-        var floor: SeverityDecision.Imposed?
-        var ceiling: SeverityDecision.Imposed?
-        var ruleOverride: SeverityDecision.Imposed?
-        var nearMisses = [Int]()
+        var floorRule = -1
+        var ceilingRule = -1
+        var overrideRule = -1
         var severityRulesFired = false
-        for r32 in s.candidates {
+        var nearMisses = [Int]()
+        for r32 in st.pointee.candidates {
             let r = Int(r32)
-            let rule = rules[r]
-            guard evaluate(rule.root, s) else {
+            guard evaluate(ruleRoot[r], fields) else {
                 if options.evidence { nearMisses.append(r) }
                 continue
             }
-            let inTitle = titleMatched(rule, s)
-            let factor = inTitle ? rule.titleWeight : 1
-            let contribution = rule.score * factor
+            var inTitle = false
+            for k in Int(ruleTitleLeafStart[r])..<Int(ruleTitleLeafStart[r + 1]) where fields[Int(ruleTitleLeaf[k])] & 1 != 0 {
+                inTitle = true
+                break
+            }
+            let factor = inTitle ? ruleTitleWeight[r] : 1
+            let contribution = ruleScore[r] * factor
             score += contribution
-            if rule.affectsSeverity { severityRulesFired = true }
-            fired.append(FiredRule(index: r, id: rule.id, contribution: contribution, titleMatched: inTitle))
-            if let f = rule.floor, floor == nil || f > floor!.severity {
-                floor = .init(severity: f, ruleID: rule.id)
+            if ruleAffectsSeverity[r] { severityRulesFired = true }
+            fired.append(FiredRule(index: r, id: rules[r].id, contribution: contribution, titleMatched: inTitle))
+            let effects = ruleEffects[r]
+            if effects != 0 {
+                let floor = effects & 0xFF
+                let ceiling = (effects >> 8) & 0xFF
+                let override = (effects >> 16) & 0xFF
+                if floor != 0 && (floorRule < 0 || floor > ruleEffects[floorRule] & 0xFF) { floorRule = r }
+                if ceiling != 0 && (ceilingRule < 0 || ceiling < (ruleEffects[ceilingRule] >> 8) & 0xFF) { ceilingRule = r }
+                if override != 0 && (overrideRule < 0 || override > (ruleEffects[overrideRule] >> 16) & 0xFF) { overrideRule = r }
             }
-            if let c = rule.ceiling, ceiling == nil || c < ceiling!.severity {
-                ceiling = .init(severity: c, ruleID: rule.id)
-            }
-            if let o = rule.override, ruleOverride == nil || o > ruleOverride!.severity {
-                ruleOverride = .init(severity: o, ruleID: rule.id)
-            }
-            for (a, w) in rule.agents {
+            for k in Int(ruleAgentStart[r])..<Int(ruleAgentStart[r + 1]) {
+                let a = Int(ruleAgentIndex[k])
                 if s.agentStamp[a] != stamp {
                     s.agentStamp[a] = stamp
                     s.agentWeight[a] = 0
-                    s.touchedAgents.append(Int32(a))
+                    st.pointee.touchedAgents.append(Int32(a))
                 }
-                s.agentWeight[a] += w * factor
+                s.agentWeight[a] += ruleAgentWeight[k] * factor
             }
         }
+
+        func imposed(_ r: Int, _ shift: UInt32) -> SeverityDecision.Imposed? {
+            guard r >= 0 else { return nil }
+            return .init(severity: Severity(rawValue: Int((ruleEffects[r] >> shift) & 0xFF) - 1)!, ruleID: rules[r].id)
+        }
+        let floor = imposed(floorRule, 0)
+        let ceiling = imposed(ceilingRule, 8)
+        let ruleOverride = imposed(overrideRule, 16)
 
         // Precedence, lowest first: default, thresholds, ceiling then floor
         // (a floor wins a conflict: "data loss is at least critical" must hold),
@@ -353,27 +395,32 @@ extension CompiledPack {
             ceiling: ceiling, ruleOverride: ruleOverride, callerOverride: options.severityOverride, final: severity)
 
         var assigned = [AgentScore]()
-        if !s.touchedAgents.isEmpty {
-            var chosen = s.touchedAgents.filter { s.agentWeight[Int($0)] >= agentThreshold && s.agentWeight[Int($0)] > 0 }
-            chosen.sort { a, b in
-                let wa = s.agentWeight[Int(a)]
-                let wb = s.agentWeight[Int(b)]
-                return wa != wb ? wa > wb : a < b
+        if !st.pointee.touchedAgents.isEmpty {
+            let weight = s.agentWeight
+            var chosen = st.pointee.touchedAgents.filter { weight[Int($0)] >= agentThreshold && weight[Int($0)] > 0 }
+            if chosen.count > 1 {
+                chosen.sort { a, b in
+                    let wa = weight[Int(a)]
+                    let wb = weight[Int(b)]
+                    return wa != wb ? wa > wb : a < b
+                }
             }
+            assigned.reserveCapacity(min(chosen.count, maxAgents))
             for a in chosen.prefix(maxAgents) {
-                assigned.append(AgentScore(id: agents[Int(a)].id, weight: s.agentWeight[Int(a)]))
+                assigned.append(AgentScore(id: agents[Int(a)].id, weight: weight[Int(a)]))
             }
         }
 
         return Verdict(
             severity: severity, score: score, agents: assigned, rules: fired, decision: decision,
             evidence: options.evidence ? collectEvidence(fired: fired, nearMisses: nearMisses, s) : nil,
-            diagnostics: s.diagnostics)
+            diagnostics: st.pointee.diagnostics)
     }
 
     // MARK: Evidence
 
     func collectEvidence(fired: [FiredRule], nearMisses: [Int], _ s: ScanScratch) -> Evidence {
+        let st = s.st
         func matches(of rule: CompiledRule) -> [MatchEvidence] {
             var out = [MatchEvidence]()
             for (leaves, excluded) in [(rule.positiveLeaves, false), (rule.negativeLeaves, true)] {
@@ -385,7 +432,8 @@ extension CompiledPack {
                         let i = (p * 3 + f) * 2
                         let start = Int(s.spans[i])
                         let end = Int(s.spans[i + 1])
-                        let text = String(decoding: UnsafeBufferPointer(rebasing: s.original[f][start..<end]), as: UTF8.self)
+                        let original = st.pointee.originalField(f)
+                        let text = String(decoding: UnsafeBufferPointer(rebasing: original[start..<end]), as: UTF8.self)
                         let m = MatchEvidence(
                             pattern: patterns[p].spec.description, field: Field(rawValue: f)!, start: start, end: end,
                             text: text, excluded: excluded)
@@ -410,7 +458,15 @@ extension CompiledPack {
             return RuleEvidence(
                 ruleID: rule.id, description: rule.description, contribution: 0, titleMatched: false, agents: [],
                 matches: matches(of: rule))
-        }
+        }.filter { !$0.matches.isEmpty }
         return Evidence(rules: ruleEvidence, nearMisses: misses)
     }
+}
+
+/// Literal targets packed into one word: the high bit marks a regex trigger,
+/// the rest is the keyword check or regex index.
+@usableFromInline
+enum LiteralTargets {
+    @usableFromInline static let regexBit: UInt32 = 1 << 31
+    @usableFromInline static let indexMask: UInt32 = (1 << 31) - 1
 }

@@ -5,57 +5,40 @@
 /// records, the regex backend's match data and the rule bookkeeping, so a
 /// scan allocates almost nothing. A scratch must not be shared between
 /// threads at the same time.
+///
+/// Everything a scan writes lives behind `let` pointers or in `ScanState`,
+/// reached through a pointer: stored `var` properties of a class pay a
+/// dynamic exclusivity check on every access, which on the hot path cost
+/// more than the work itself.
 public final class ScanScratch {
     let pack: CompiledPack
     let regexScratch: any RegexScratch
-
-    // Folded text of all fields, one after the other.
-    var folded: UnsafeMutablePointer<UInt8>
-    var foldedCapacity: Int
-    /// For folded byte i (global index), the original byte offset within its field,
-    /// filled only for fields whose folding changed lengths.
-    var offsets: UnsafeMutablePointer<Int32>
-    var offsetsCapacity: Int
-    var fieldStart = [Int](repeating: 0, count: 3)
-    var fieldCount = [Int](repeating: 0, count: 3)
-    var fieldMapped = [Bool](repeating: false, count: 3)
-    var fieldPresent = [Bool](repeating: false, count: 3)
-    var originalValid = [Bool](repeating: true, count: 3)
-    var original = [UnsafeBufferPointer<UInt8>](repeating: UnsafeBufferPointer(start: nil, count: 0), count: 3)
-
-    // Per pattern: the fields it matched in, and its first span in each field
-    // (original byte offsets within the field).
-    let patternFields: UnsafeMutablePointer<UInt8>
-    let spans: UnsafeMutablePointer<Int32>
-    var touchedPatterns: [Int32] = []
-
-    // Per regex and field: where the first of its literals started (folded offset), or -1.
-    let regexHit: UnsafeMutablePointer<Int32>
-    var touchedRegexes: [Int32] = []
-
-    // Rules already queued for evaluation in this scan.
-    let ruleStamp: UnsafeMutablePointer<UInt32>
-    var stamp: UInt32 = 0
-    var candidates: [Int32] = []
-
-    // Summed agent weights; an agent's weight is current only when its stamp is this scan's.
-    let agentWeight: UnsafeMutablePointer<Double>
-    let agentStamp: UnsafeMutablePointer<UInt32>
-    var touchedAgents: [Int32] = []
-
-    var diagnostics: [ScanDiagnostic] = []
-
     /// Where the time went, when the scratch was made for profiling.
     public let profile: ScanProfile?
+
+    @usableFromInline let st: UnsafeMutablePointer<ScanState>
+
+    // Per pattern: the fields it matched in, and its first span in each field
+    // (original byte offsets within the field: spans[(p * 3 + f) * 2 + 0/1]).
+    @usableFromInline let patternFields: UnsafeMutablePointer<UInt8>
+    @usableFromInline let spans: UnsafeMutablePointer<Int32>
+    // Per regex and field: where the first of its literals started (folded offset), or -1.
+    @usableFromInline let regexHit: UnsafeMutablePointer<Int32>
+    // Per rule: the scan that last queued it for evaluation.
+    @usableFromInline let ruleStamp: UnsafeMutablePointer<UInt32>
+    // Per agent: summed weight, current only when its stamp is this scan's.
+    @usableFromInline let agentWeight: UnsafeMutablePointer<Double>
+    @usableFromInline let agentStamp: UnsafeMutablePointer<UInt32>
+    // Automaton hits of one field, processed in batches.
+    @usableFromInline let hits: UnsafeMutablePointer<UInt64>
+    @usableFromInline static let hitCapacity = 1024
 
     init(pack: CompiledPack, profiling: Bool = false) {
         self.pack = pack
         profile = profiling ? ScanProfile(pack: pack) : nil
         regexScratch = pack.backend.makeScratch(limits: pack.limits)
-        foldedCapacity = 4096
-        folded = .allocate(capacity: foldedCapacity)
-        offsetsCapacity = 0
-        offsets = .allocate(capacity: 1)
+        st = .allocate(capacity: 1)
+        st.initialize(to: ScanState())
         let np = max(pack.patterns.count, 1)
         patternFields = .allocate(capacity: np)
         patternFields.initialize(repeating: 0, count: np)
@@ -72,46 +55,94 @@ public final class ScanScratch {
         agentWeight.initialize(repeating: 0, count: na)
         agentStamp = .allocate(capacity: na)
         agentStamp.initialize(repeating: 0, count: na)
-        touchedPatterns.reserveCapacity(64)
-        touchedRegexes.reserveCapacity(64)
-        candidates.reserveCapacity(64)
+        hits = .allocate(capacity: Self.hitCapacity)
     }
 
     deinit {
-        folded.deallocate()
-        offsets.deallocate()
+        st.pointee.folded.deallocate()
+        st.pointee.offsets.deallocate()
+        st.deinitialize(count: 1)
+        st.deallocate()
         patternFields.deallocate()
         spans.deallocate()
         regexHit.deallocate()
         ruleStamp.deallocate()
         agentWeight.deallocate()
         agentStamp.deallocate()
+        hits.deallocate()
     }
 
     /// Clears what the previous scan left, touching only what it used.
     @inline(__always)
     func reset() {
-        for p in touchedPatterns { patternFields[Int(p)] = 0 }
-        touchedPatterns.removeAll(keepingCapacity: true)
-        for r in touchedRegexes {
+        let s = st
+        for p in s.pointee.touchedPatterns { patternFields[Int(p)] = 0 }
+        s.pointee.touchedPatterns.removeAll(keepingCapacity: true)
+        for r in s.pointee.touchedRegexes {
             let i = Int(r) * 3
             regexHit[i] = -1
             regexHit[i + 1] = -1
             regexHit[i + 2] = -1
         }
-        touchedRegexes.removeAll(keepingCapacity: true)
-        touchedAgents.removeAll(keepingCapacity: true)
-        candidates.removeAll(keepingCapacity: true)
-        if !diagnostics.isEmpty { diagnostics.removeAll() }
-        stamp &+= 1
-        if stamp == 0 {
+        s.pointee.touchedRegexes.removeAll(keepingCapacity: true)
+        s.pointee.touchedAgents.removeAll(keepingCapacity: true)
+        s.pointee.candidates.removeAll(keepingCapacity: true)
+        if !s.pointee.diagnostics.isEmpty { s.pointee.diagnostics.removeAll() }
+        s.pointee.stamp &+= 1
+        if s.pointee.stamp == 0 {
             ruleStamp.update(repeating: 0, count: max(pack.rules.count, 1))
             agentStamp.update(repeating: 0, count: max(pack.agents.count, 1))
-            stamp = 1
+            s.pointee.stamp = 1
         }
     }
+}
 
-    func ensureCapacity(_ total: Int) {
+/// The mutable scalars and growable lists of one scan.
+@usableFromInline
+struct ScanState {
+    // Folded text of all fields, one after the other.
+    @usableFromInline var folded: UnsafeMutablePointer<UInt8> = .allocate(capacity: 4096)
+    @usableFromInline var foldedCapacity = 4096
+    /// For folded byte i (global index), the original byte offset within its
+    /// field; filled only for fields whose folding changed offsets.
+    @usableFromInline var offsets: UnsafeMutablePointer<Int32> = .allocate(capacity: 1)
+    @usableFromInline var offsetsCapacity = 1
+    @usableFromInline var fieldStart: (Int, Int, Int) = (0, 0, 0)
+    @usableFromInline var fieldCount: (Int, Int, Int) = (0, 0, 0)
+    @usableFromInline var fieldMapped: (Bool, Bool, Bool) = (false, false, false)
+    @usableFromInline var fieldPresent: (Bool, Bool, Bool) = (false, false, false)
+    @usableFromInline var originalValid: (Bool, Bool, Bool) = (true, true, true)
+    @usableFromInline var original: (UnsafeBufferPointer<UInt8>, UnsafeBufferPointer<UInt8>, UnsafeBufferPointer<UInt8>) =
+        (UnsafeBufferPointer(start: nil, count: 0), UnsafeBufferPointer(start: nil, count: 0), UnsafeBufferPointer(start: nil, count: 0))
+
+    @usableFromInline var touchedPatterns: [Int32] = []
+    @usableFromInline var touchedRegexes: [Int32] = []
+    @usableFromInline var touchedAgents: [Int32] = []
+    @usableFromInline var candidates: [Int32] = []
+    @usableFromInline var diagnostics: [ScanDiagnostic] = []
+    @usableFromInline var stamp: UInt32 = 0
+
+    init() {
+        touchedPatterns.reserveCapacity(64)
+        touchedRegexes.reserveCapacity(64)
+        touchedAgents.reserveCapacity(16)
+        candidates.reserveCapacity(64)
+    }
+
+    @inline(__always) func start(_ f: Int) -> Int { f == 0 ? fieldStart.0 : f == 1 ? fieldStart.1 : fieldStart.2 }
+    @inline(__always) func count(_ f: Int) -> Int { f == 0 ? fieldCount.0 : f == 1 ? fieldCount.1 : fieldCount.2 }
+    @inline(__always) func mapped(_ f: Int) -> Bool { f == 0 ? fieldMapped.0 : f == 1 ? fieldMapped.1 : fieldMapped.2 }
+    @inline(__always) func present(_ f: Int) -> Bool { f == 0 ? fieldPresent.0 : f == 1 ? fieldPresent.1 : fieldPresent.2 }
+    @inline(__always) func valid(_ f: Int) -> Bool { f == 0 ? originalValid.0 : f == 1 ? originalValid.1 : originalValid.2 }
+    @inline(__always) func originalField(_ f: Int) -> UnsafeBufferPointer<UInt8> { f == 0 ? original.0 : f == 1 ? original.1 : original.2 }
+
+    /// The folded text of a field.
+    @inline(__always)
+    func foldedField(_ f: Int) -> UnsafeBufferPointer<UInt8> {
+        UnsafeBufferPointer(start: folded + start(f), count: count(f))
+    }
+
+    mutating func ensureCapacity(_ total: Int) {
         let need = total * 3 + 16
         if need > foldedCapacity {
             folded.deallocate()
@@ -120,7 +151,7 @@ public final class ScanScratch {
         }
     }
 
-    func ensureOffsetsCapacity() {
+    mutating func ensureOffsetsCapacity() {
         if offsetsCapacity < foldedCapacity + 1 {
             offsets.deallocate()
             offsetsCapacity = foldedCapacity + 1
@@ -128,30 +159,24 @@ public final class ScanScratch {
         }
     }
 
-    /// The folded text of a field.
-    @inline(__always)
-    func foldedField(_ f: Int) -> UnsafeBufferPointer<UInt8> {
-        UnsafeBufferPointer(start: folded + fieldStart[f], count: fieldCount[f])
-    }
-
     /// Maps a folded offset within field `f` to the original offset.
     @inline(__always)
     func originalOffset(_ f: Int, _ foldedOffset: Int) -> Int {
-        guard fieldMapped[f] else { return foldedOffset }
-        return Int(offsets[fieldStart[f] + foldedOffset])
+        guard mapped(f) else { return foldedOffset }
+        return Int(offsets[start(f) + foldedOffset])
     }
 
     /// Maps a folded end offset to the original end: the end of the original
     /// scalar that produced the last folded byte.
     @inline(__always)
     func originalEnd(_ f: Int, _ foldedStart: Int, _ foldedEnd: Int) -> Int {
-        guard fieldMapped[f] else { return foldedEnd }
+        guard mapped(f) else { return foldedEnd }
         if foldedEnd <= foldedStart { return originalOffset(f, foldedEnd) }
-        if foldedEnd == fieldCount[f] { return original[f].count }
-        let startOfLast = Int(offsets[fieldStart[f] + foldedEnd - 1])
-        let nextOriginal = Int(offsets[fieldStart[f] + foldedEnd])
+        if foldedEnd == count(f) { return originalField(f).count }
+        let startOfLast = Int(offsets[start(f) + foldedEnd - 1])
+        let nextOriginal = Int(offsets[start(f) + foldedEnd])
         if nextOriginal != startOfLast { return nextOriginal }
         // The match ends inside the expansion of one original scalar: include all of it.
-        return startOfLast + UTF8Decoding.decode(original[f], at: startOfLast).1
+        return startOfLast + UTF8Decoding.decode(originalField(f), at: startOfLast).1
     }
 }

@@ -1,0 +1,79 @@
+import Testing
+@testable import TriageCore
+
+/// The automaton against a naive search: every occurrence of every literal,
+/// overlapping ones included, in end order.
+@Suite struct AhoCorasickTests {
+    static func naive(_ literals: [[UInt8]], _ text: [UInt8]) -> [(Int, Int)] {
+        var out = [(Int, Int, Int)]()  // end, length, id
+        for (id, lit) in literals.enumerated() where lit.count <= text.count {
+            for start in 0...(text.count - lit.count) where Array(text[start..<start + lit.count]) == lit {
+                out.append((start + lit.count, lit.count, id))
+            }
+        }
+        return out.sorted { ($0.0, $0.1, $0.2) < ($1.0, $1.1, $1.2) }.map { ($0.2, $0.0) }
+    }
+
+    static let tables: [([String], String)] = [
+        (["he", "she", "his", "hers"], "ushers"),
+        (["a", "aa", "aaa"], "aaaa"),
+        (["abc", "bc", "c"], "xabcabc"),
+        (["unauthorized", "unauthorized access", "access", "ied"], "unauthorized access denied"),
+        (["x"], ""),
+        (["needle"], "haystack without it"),
+        (["ab", "ab"], "abab"),
+        (["é", "ü", "田中"], "zoë müller 田中 é"),
+        (["\u{0}", "\u{FF}"], "a\u{0}b"),
+    ]
+
+    @Test(arguments: tables)
+    func findsEveryOccurrence(literals: [String], text: String) {
+        let lits = literals.map { Array($0.utf8) }
+        let ac = AhoCorasick(literals: lits)
+        let t = Array(text.utf8)
+        let got = t.withUnsafeBufferPointer { ac.occurrences(in: $0) }.map { ($0.literal, $0.end) }
+        let want = Self.naive(lits, t)
+        #expect(got.map { "\($0.0)@\($0.1)" } == want.map { "\($0.0)@\($0.1)" })
+    }
+
+    /// Random literal sets over a small alphabet (many overlaps) against the naive search,
+    /// with a tiny hit buffer so that resuming mid-text is exercised.
+    @Test(arguments: 0..<40)
+    func randomAgainstNaive(seed: Int) {
+        var rng = SplitMixForTests(seed: UInt64(seed) &+ 1)
+        let alphabet = Array("abc-1 ".utf8)
+        let lits = (0..<(1 + Int(rng.next() % 30))).map { _ in
+            (0..<(1 + Int(rng.next() % 5))).map { _ in alphabet[Int(rng.next() % UInt64(alphabet.count))] }
+        }
+        let text = (0..<Int(rng.next() % 300)).map { _ in alphabet[Int(rng.next() % UInt64(alphabet.count))] }
+        let ac = AhoCorasick(literals: lits)
+        var got = [(Int, Int)]()
+        text.withUnsafeBufferPointer { t in
+            var position = 0
+            var state: UInt32 = 0
+            let hits = UnsafeMutablePointer<UInt64>.allocate(capacity: 3)
+            defer { hits.deallocate() }
+            while position < t.count {
+                let n = ac.scan(t, from: &position, state: &state, hits: hits, capacity: 3)
+                for h in 0..<n {
+                    let end = Int(hits[h] & 0xFFFF_FFFF)
+                    ac.forEachLiteral(ofRow: Int(hits[h] >> 32)) { got.append(($0, end)) }
+                }
+            }
+        }
+        let want = Self.naive(lits, text)
+        #expect(got.map { "\($0.0)@\($0.1)" } == want.map { "\($0.0)@\($0.1)" })
+    }
+}
+
+struct SplitMixForTests {
+    var state: UInt64
+    init(seed: UInt64) { state = seed }
+    mutating func next() -> UInt64 {
+        state &+= 0x9E37_79B9_7F4A_7C15
+        var z = state
+        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+        return z ^ (z >> 31)
+    }
+}
