@@ -56,6 +56,8 @@ final class PCRE2Regex: CompiledRegex, @unchecked Sendable {
         if options.options.contains(.dotAll) { flags |= UInt32(PCRE2_DOTALL) }
         if options.options.contains(.extended) { flags |= UInt32(PCRE2_EXTENDED) }
         if options.options.contains(.unicodeClasses) { flags |= UInt32(PCRE2_UCP) }
+        // Compile-time, not match-time: pcre2_jit_match ignores a match-time PCRE2_ANCHORED.
+        if options.anchored { flags |= UInt32(PCRE2_ANCHORED) }
         var errorCode: Int32 = 0
         var errorOffset: Int = 0
         let bytes = Array(pattern.utf8)

@@ -57,6 +57,7 @@ public final class CompiledPack: Sendable {
     /// bit 0 on folded text, bit 1 prefiltered, bit 2 at match start, bits 4-6 fields.
     @usableFromInline let regexMode: [UInt8]
     @usableFromInline let regexEngine: [any CompiledRegex]
+    @usableFromInline let regexAnchoredEngine: [(any CompiledRegex)?]
     @usableFromInline let keywordPattern: [Int32]
     /// bit 0 boundary before, bit 1 boundary after, bit 2 exact case.
     @usableFromInline let keywordMode: [UInt8]
@@ -127,6 +128,7 @@ public final class CompiledPack: Sendable {
             ($0.onFolded ? 1 : 0) | ($0.prefiltered ? 2 : 0) | ($0.atMatchStart ? 4 : 0) | ($0.fields.rawValue << 4)
         }
         regexEngine = regexes.map(\.regex)
+        regexAnchoredEngine = regexes.map(\.anchored)
         keywordPattern = keywordChecks.map(\.pattern)
         keywordMode = keywordChecks.map {
             ($0.boundaryBefore ? 1 : 0) | ($0.boundaryAfter ? 2 : 0) | ($0.exact != nil ? 4 : 0)
@@ -215,6 +217,9 @@ struct KeywordCheck: Sendable {
 struct RegexProgram: Sendable {
     @usableFromInline let pattern: Int32
     @usableFromInline let regex: any CompiledRegex
+    /// For regexes whose literals start every match: the same regex anchored,
+    /// tried at each place a literal occurs.
+    @usableFromInline let anchored: (any CompiledRegex)?
     /// Searches the case-folded text (else the original: case-sensitive regexes).
     @usableFromInline let onFolded: Bool
     @usableFromInline let prefiltered: Bool

@@ -454,10 +454,15 @@ private struct Builder {
                 }
                 let r = regexes.count
                 let onFolded = !spec.caseSensitive
+                var anchored: (any CompiledRegex)?
+                if prefilter?.atMatchStart == true {
+                    anchored = try? backend.compile(
+                        source, options: RegexCompileOptions(caseInsensitive: caseless, options: spec.regexOptions, anchored: true))
+                }
                 regexes.append(
                     RegexProgram(
-                        pattern: Int32(p), regex: regex, onFolded: onFolded, prefiltered: prefilter != nil,
-                        atMatchStart: prefilter?.atMatchStart ?? false, fields: fields))
+                        pattern: Int32(p), regex: regex, anchored: anchored, onFolded: onFolded,
+                        prefiltered: prefilter != nil, atMatchStart: prefilter?.atMatchStart ?? false, fields: fields))
                 if let prefilter {
                     for lit in Set(prefilter.literals) where !lit.isEmpty {
                         literalTargets[literal(lit)].append(UInt32(r) | LiteralTargets.regexBit)

@@ -19,10 +19,14 @@ public protocol RegexBackend: Sendable {
 public struct RegexCompileOptions: Sendable, Hashable {
     public var caseInsensitive: Bool
     public var options: RegexOptions
+    /// Match only at the start offset of a search. The core uses an anchored
+    /// twin of a regex to try each place its literals occur.
+    public var anchored: Bool
 
-    public init(caseInsensitive: Bool, options: RegexOptions) {
+    public init(caseInsensitive: Bool, options: RegexOptions, anchored: Bool = false) {
         self.caseInsensitive = caseInsensitive
         self.options = options
+        self.anchored = anchored
     }
 }
 

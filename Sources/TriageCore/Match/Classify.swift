@@ -159,6 +159,14 @@ extension CompiledPack {
                                     } else if start < Int(hit) {
                                         regexHit[i] = Int32(start)
                                     }
+                                    // The first few starts, for anchored attempts at each.
+                                    let seen = Int(s.regexStartCount[i])
+                                    if seen < ScanScratch.startCapacity {
+                                        s.regexStarts[i * ScanScratch.startCapacity + seen] = Int32(start)
+                                        s.regexStartCount[i] = UInt8(seen + 1)
+                                    } else if seen == ScanScratch.startCapacity {
+                                        s.regexStartCount[i] = UInt8(seen + 1)
+                                    }
                                 } else {
                                     verifyKeyword(Int(target), field: f, start: start, end: end, text: text, s)
                                 }
@@ -230,7 +238,13 @@ extension CompiledPack {
             }
             profile?.regexSearches[r] += 1
             let result: RegexSearchResult
-            if mode & 1 != 0 {
+            if mode & 5 == 5, let anchoredEngine = regexAnchoredEngine[r],
+                Int(s.regexStartCount[r * 3 + f]) <= ScanScratch.startCapacity
+            {
+                // Every match starts where a literal does, and there are few
+                // of those: try each, in order, instead of scanning the rest of the field.
+                result = searchAtStarts(anchoredEngine, r * 3 + f, st.pointee.foldedField(f), s)
+            } else if mode & 1 != 0 {
                 result = engine.firstMatch(in: st.pointee.foldedField(f), from: start, validUTF8: true, scratch: s.regexScratch)
             } else {
                 result = engine.firstMatch(
@@ -257,6 +271,35 @@ extension CompiledPack {
             profile.regexNanos[r] += monotonicNanos() - started
             if s.patternFields[pattern] != 0 { profile.regexMatches[r] += 1 }
         }
+    }
+
+    /// The leftmost match among anchored attempts at the recorded starts.
+    @inline(__always)
+    func searchAtStarts(
+        _ anchored: any CompiledRegex, _ i: Int, _ text: UnsafeBufferPointer<UInt8>, _ s: ScanScratch
+    ) -> RegexSearchResult {
+        let n = Int(s.regexStartCount[i])
+        let starts = s.regexStarts + i * ScanScratch.startCapacity
+        // Starts arrive in order of literal *end*; sort the few there are.
+        var k = 1
+        while k < n {
+            let x = starts[k]
+            var j = k - 1
+            while j >= 0 && starts[j] > x {
+                starts[j + 1] = starts[j]
+                j -= 1
+            }
+            starts[j + 1] = x
+            k += 1
+        }
+        var previous: Int32 = -1
+        for k in 0..<n where starts[k] != previous {
+            previous = starts[k]
+            let result = anchored.firstMatch(in: text, from: Int(starts[k]), validUTF8: true, scratch: s.regexScratch)
+            if case .noMatch = result { continue }
+            return result
+        }
+        return .noMatch
     }
 
     // MARK: Rules, score, severity, agents

@@ -24,6 +24,11 @@ public final class ScanScratch {
     @usableFromInline let spans: UnsafeMutablePointer<Int32>
     // Per regex and field: where the first of its literals started (folded offset), or -1.
     @usableFromInline let regexHit: UnsafeMutablePointer<Int32>
+    // Per regex and field: how many literal occurrences were seen (capped at
+    // `startCapacity + 1`), and the starts of the first `startCapacity` of them.
+    @usableFromInline let regexStartCount: UnsafeMutablePointer<UInt8>
+    @usableFromInline let regexStarts: UnsafeMutablePointer<Int32>
+    @usableFromInline static let startCapacity = 4
     // Per rule: the scan that last queued it for evaluation.
     @usableFromInline let ruleStamp: UnsafeMutablePointer<UInt32>
     // Per agent: summed weight, current only when its stamp is this scan's.
@@ -47,6 +52,9 @@ public final class ScanScratch {
         let nr = max(pack.regexes.count, 1)
         regexHit = .allocate(capacity: nr * 3)
         regexHit.initialize(repeating: -1, count: nr * 3)
+        regexStartCount = .allocate(capacity: nr * 3)
+        regexStartCount.initialize(repeating: 0, count: nr * 3)
+        regexStarts = .allocate(capacity: nr * 3 * Self.startCapacity)
         let nrules = max(pack.rules.count, 1)
         ruleStamp = .allocate(capacity: nrules)
         ruleStamp.initialize(repeating: 0, count: nrules)
@@ -66,6 +74,8 @@ public final class ScanScratch {
         patternFields.deallocate()
         spans.deallocate()
         regexHit.deallocate()
+        regexStartCount.deallocate()
+        regexStarts.deallocate()
         ruleStamp.deallocate()
         agentWeight.deallocate()
         agentStamp.deallocate()
@@ -83,6 +93,9 @@ public final class ScanScratch {
             regexHit[i] = -1
             regexHit[i + 1] = -1
             regexHit[i + 2] = -1
+            regexStartCount[i] = 0
+            regexStartCount[i + 1] = 0
+            regexStartCount[i + 2] = 0
         }
         s.pointee.touchedRegexes.removeAll(keepingCapacity: true)
         s.pointee.touchedAgents.removeAll(keepingCapacity: true)
