@@ -77,7 +77,7 @@ public final class CSVRecordParser {
     public func forEachRecord(
         in chunk: LineChunk, skipping: Int = 0, _ body: (CSVRecord, Int) throws -> Void
     ) throws {
-        try chunk.bytes.withUnsafeBufferPointer { b in
+        try chunk.withUnsafeBytes { b in
             try forEachRecord(in: b, firstLine: chunk.firstLine, skipping: skipping, body)
         }
     }
@@ -127,7 +127,7 @@ public final class CSVRecordParser {
         let saved = expectedFieldCount
         expectedFieldCount = nil
         defer { expectedFieldCount = saved }
-        try chunk.bytes.withUnsafeBufferPointer { b in
+        try chunk.withUnsafeBytes { b in
             guard let base = b.baseAddress else { return }
             var p = base
             var line = chunk.firstLine
