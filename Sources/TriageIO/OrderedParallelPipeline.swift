@@ -129,10 +129,15 @@ private final class PipelineShared<Input: Sendable, Output: Sendable>: @unchecke
                 condition.unlock()
                 return
             }
-            let (sequence, input) = queue.removeFirst()
+            var taken: (sequence: Int, input: Input)? = queue.removeFirst()
             condition.unlock()
 
-            let result = Result { try transform(input) }
+            let sequence = taken!.sequence
+            let result = Result { try transform(taken!.input) }
+            // Release the input before publishing the result: once the
+            // result is out, the source may be asked for the next input, and
+            // this one must not count against the limit any more.
+            taken = nil
 
             condition.lock()
             results[sequence] = result
