@@ -83,7 +83,7 @@ public final class CSVRecordParser {
         in chunk: LineChunk, skipping: Int = 0, onError: ((CSVError) -> Void)? = nil,
         _ body: (CSVRecord, Int) throws -> Void
     ) throws {
-        try chunk.bytes.withUnsafeBufferPointer { b in
+        try chunk.withUnsafeBytes { b in
             try forEachRecord(in: b, firstLine: chunk.firstLine, skipping: skipping, onError: onError, body)
         }
     }
@@ -148,7 +148,7 @@ public final class CSVRecordParser {
         let saved = expectedFieldCount
         expectedFieldCount = nil
         defer { expectedFieldCount = saved }
-        try chunk.bytes.withUnsafeBufferPointer { b in
+        try chunk.withUnsafeBytes { b in
             guard let base = b.baseAddress else { return }
             var p = base
             var line = chunk.firstLine

@@ -180,7 +180,7 @@ struct JSONScanner {
             if c == ASCII.backslash {
                 try unescape(into: &d, open: open)
             } else if c >= 0x80 {
-                p += UTF8Repair.copyScalar(buffer, at: p - start, to: &d)
+                copyNonASCII(to: &d)
             } else if c < 0x20 {
                 throw error("unescaped control character in string", at: p)
             } else {
@@ -189,6 +189,63 @@ struct JSONScanner {
                 p += 1
             }
         }
+    }
+
+    /// Copies the UTF-8 sequence starting at `p` (a byte >= 0x80) to `d`, or
+    /// writes U+FFFD and skips one byte if it is not valid UTF-8: the same
+    /// rule as `UTF8Decoding.decode`, written out here because non-ASCII text
+    /// is common enough in incidents for a call and a memcpy per character
+    /// to show.
+    @inline(__always)
+    private mutating func copyNonASCII(to d: inout UnsafeMutablePointer<UInt8>) {
+        let c0 = p[0]
+        let left = end - p
+        @inline(__always) func isContinuation(_ c: UInt8) -> Bool { c & 0xC0 == 0x80 }
+        switch c0 {
+        case 0xC2...0xDF:
+            if left >= 2 && isContinuation(p[1]) {
+                d[0] = c0
+                d[1] = p[1]
+                d += 2
+                p += 2
+                return
+            }
+        case 0xE0...0xEF:
+            if left >= 3 {
+                let c1 = p[1]
+                let c2 = p[2]
+                // E0 needs c1 >= A0 (no overlong forms); ED needs c1 < A0 (no surrogates).
+                if isContinuation(c1) && isContinuation(c2) && (c0 != 0xE0 || c1 >= 0xA0) && (c0 != 0xED || c1 < 0xA0) {
+                    d[0] = c0
+                    d[1] = c1
+                    d[2] = c2
+                    d += 3
+                    p += 3
+                    return
+                }
+            }
+        case 0xF0...0xF4:
+            if left >= 4 {
+                let c1 = p[1]
+                // F0 needs c1 >= 90 (no overlong forms); F4 needs c1 < 90 (nothing above U+10FFFF).
+                if isContinuation(c1) && isContinuation(p[2]) && isContinuation(p[3])
+                    && (c0 != 0xF0 || c1 >= 0x90) && (c0 != 0xF4 || c1 < 0x90)
+                {
+                    UnsafeMutableRawPointer(d).storeBytes(
+                        of: UnsafeRawPointer(p).loadUnaligned(as: UInt32.self), as: UInt32.self)
+                    d += 4
+                    p += 4
+                    return
+                }
+            }
+        default:
+            break
+        }
+        d[0] = 0xEF
+        d[1] = 0xBF
+        d[2] = 0xBD
+        d += 3
+        p += 1
     }
 
     /// Validates the string whose opening quote is at `p` without decoding it.

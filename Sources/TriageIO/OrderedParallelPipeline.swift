@@ -83,8 +83,10 @@ public enum OrderedParallelPipeline {
 private final class PipelineShared<Input: Sendable, Output: Sendable>: @unchecked Sendable {
     private let condition = NSCondition()
     /// Inputs waiting for a worker, oldest first, with their sequence numbers.
+    /// Never longer than the in-flight limit, so removing from the front is
+    /// cheap; and an input must not stay referenced here once taken, or its
+    /// memory would outlive the limit.
     private var queue: [(Int, Input)] = []
-    private var queueHead = 0
     /// Finished results not yet delivered, by sequence number.
     private var results: [Int: Result<Output, any Error>] = [:]
     private var inputFinished = false
@@ -120,22 +122,22 @@ private final class PipelineShared<Input: Sendable, Output: Sendable>: @unchecke
     func work(_ transform: (Input) throws -> Output) {
         while true {
             condition.lock()
-            while queueHead == queue.count && !inputFinished && !stopped { condition.wait() }
-            if stopped || queueHead == queue.count {
+            while queue.isEmpty && !inputFinished && !stopped { condition.wait() }
+            if stopped || queue.isEmpty {
                 liveWorkers -= 1
                 condition.broadcast()
                 condition.unlock()
                 return
             }
-            let (sequence, input) = queue[queueHead]
-            queueHead += 1
-            if queueHead > 64 && queueHead * 2 > queue.count {
-                queue.removeFirst(queueHead)
-                queueHead = 0
-            }
+            var taken: (sequence: Int, input: Input)? = queue.removeFirst()
             condition.unlock()
 
-            let result = Result { try transform(input) }
+            let sequence = taken!.sequence
+            let result = Result { try transform(taken!.input) }
+            // Release the input before publishing the result: once the
+            // result is out, the source may be asked for the next input, and
+            // this one must not count against the limit any more.
+            taken = nil
 
             condition.lock()
             results[sequence] = result

@@ -172,6 +172,30 @@ private func incident(_ bytes: [UInt8], keys: IncidentKeyMap = .standard) throws
         #expect(result.map { Array($0.title.utf8) } == Array(expected.utf8))
     }
 
+    /// Random bytes, mostly non-ASCII, decode exactly as `UTF8Decoding` reads
+    /// them: valid sequences kept, each other byte replaced.
+    @Test func repairsLikeUTF8Decoding() throws {
+        let interesting: [UInt8] = [0x61, 0x80, 0xBF, 0xC0, 0xC1, 0xC2, 0xDF, 0xE0, 0xA0, 0x9F, 0xED, 0xEF, 0xF0, 0x90, 0x8F, 0xF4, 0xF5, 0xFF]
+        let parser = IncidentLineParser()
+        for _ in 0..<2000 {
+            let raw = (0..<Int.random(in: 0...12)).map { _ in
+                Bool.random() ? interesting.randomElement()! : UInt8.random(in: 0x80...0xFF)
+            }
+            var expected: [UInt8] = []
+            raw.withUnsafeBufferPointer { b in
+                var i = 0
+                while i < b.count {
+                    let (scalar, length) = UTF8Decoding.decode(b, at: i)
+                    expected += Array(String(scalar).utf8)
+                    i += length
+                }
+            }
+            let line = Array(#"{"id":"a","title":""#.utf8) + raw + Array(#"","description":"d"}"#.utf8)
+            _ = try line.withUnsafeBufferPointer { try parser.parse($0) }
+            #expect(parser.title.array == expected, "\(raw)")
+        }
+    }
+
     // MARK: Fast-path boundaries
 
     /// Each special sequence at every offset around the 8-byte steps.

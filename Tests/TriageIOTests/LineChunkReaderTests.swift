@@ -111,6 +111,23 @@ import Testing
         #expect(LineChunkReader(fileDescriptor: fd).totalBytes == nil)
     }
 
+    @Test func chunkMemoryIsRecycled() throws {
+        let text = String(repeating: "0123456789abcde\n", count: 64)  // 1 KiB
+        let fd = pipeFeeding(Array(text.utf8), piece: 4096)
+        defer { close(fd) }
+        var reader: LineChunkReader? = LineChunkReader(fileDescriptor: fd, chunkSize: 64)
+        var first: LineChunk? = try reader!.next()
+        let firstBase = first!.storage.base
+        let second = try #require(try reader!.next())
+        #expect(second.storage.base != firstBase)  // both alive: distinct memory
+        first = nil
+        let third = try #require(try reader!.next())
+        #expect(third.storage.base == firstBase)  // the released buffer came back
+        // Chunks stay valid after their reader is gone.
+        reader = nil
+        #expect(String(decoding: second.bytes + third.bytes, as: UTF8.self) == String(repeating: "0123456789abcde\n", count: 8))
+    }
+
     @Test func missingFileIsAnError() {
         #expect(throws: InputError("cannot open /nonexistent/triage.jsonl: No such file or directory")) {
             try LineChunkReader(path: "/nonexistent/triage.jsonl")

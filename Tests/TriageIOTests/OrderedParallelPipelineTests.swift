@@ -215,6 +215,53 @@ private func jitter(_ maxMicroseconds: UInt32) {
         #expect(maxInFlight <= 2 * jobs)
     }
 
+    @Test(arguments: [1, 2, 4])
+    func releasesInputsOnceTransformed(jobs: Int) throws {
+        // Inputs count themselves while alive: none may linger in the
+        // pipeline's queue after a worker took it, or memory is not bounded.
+        final class Live: @unchecked Sendable {
+            let lock = NSLock()
+            var count = 0
+            func add(_ n: Int) {
+                lock.lock()
+                count += n
+                lock.unlock()
+            }
+            var value: Int {
+                lock.lock()
+                defer { lock.unlock() }
+                return count
+            }
+        }
+        final class Input: @unchecked Sendable {
+            let live: Live
+            init(_ live: Live) {
+                self.live = live
+                live.add(1)
+            }
+            deinit { live.add(-1) }
+        }
+        let live = Live()
+        var next = 0
+        var maxLive = 0
+        try OrderedParallelPipeline.run(
+            jobs: jobs,
+            source: { () -> Input? in
+                maxLive = max(maxLive, live.value)
+                guard next < 500 else { return nil }
+                next += 1
+                return Input(live)
+            },
+            makeState: {},
+            transform: { (_: inout Void, _: Input) -> Int in
+                jitter(50)
+                return 1
+            },
+            sink: { _ in })
+        #expect(maxLive <= 2 * jobs)
+        #expect(live.value == 0)
+    }
+
     @Test func emptyInputAndDefaults() throws {
         #expect(OrderedParallelPipeline.defaultJobs == ProcessInfo.processInfo.activeProcessorCount)
         var sinkCalls = 0
