@@ -191,3 +191,39 @@ import TriageCore
         #expect(v.diagnostics.count == 1)
     }
 }
+
+/// Long fields are scanned as two streams split in the middle; a literal must be
+/// found wherever it sits relative to the split, including across it.
+@Suite struct LongFieldTests {
+    static let filler = Array(repeating: "lorem ipsum dolor sit amet ", count: 12).joined()  // 324 bytes
+
+    @Test(arguments: Array(stride(from: 100, through: 230, by: 1)))
+    func literalsAroundTheSplit(at offset: Int) throws {
+        let pack = try TestPacks.compile(TestPacks.onePerPattern([
+            kw("connection refused"), kw("xq", word: false), rx(#"\bora-\d{5}\b"#), rx(#"zz\d+"#),
+        ]))
+        for (rule, needle) in [("r0", "connection refused"), ("r1", "xq"), ("r2", "ora-12345"), ("r3", "zz42")] {
+            var text = Array(Self.filler.utf8)
+            let insert = " " + needle + " "
+            text.replaceSubrange(offset..<(offset + insert.utf8.count), with: insert.utf8)
+            let description = String(decoding: text, as: UTF8.self)
+            let v = TestPacks.classify(pack, title: "", description: description)
+            let m = v.evidence?.rules.first { $0.ruleID == rule }?.matches.first
+            #expect(m?.start == offset + 1, "\(needle) at \(offset + 1)")
+            #expect(m?.text == needle)
+        }
+    }
+
+    /// Many hits in one long field overflow the hit buffers; every keyword is still found.
+    @Test func manyHitsInALongField() throws {
+        let words = (0..<50).map { "w\($0)x" }
+        let pack = try TestPacks.compile(TestPacks.onePerPattern(words.map { kw($0) } + [kw("a", word: false)]))
+        let text = Array(repeating: words.joined(separator: " a "), count: 30).joined(separator: " ")
+        let v = TestPacks.classify(pack, title: "", description: text)
+        #expect(v.rules.count == 51)
+        for r in v.evidence!.rules.prefix(50) {
+            let i = Int(r.ruleID.dropFirst())!
+            #expect(r.matches.first?.start == Array(words.joined(separator: " a ").utf8).count - Array(words[i...].joined(separator: " a ").utf8).count)
+        }
+    }
+}

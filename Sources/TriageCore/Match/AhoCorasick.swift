@@ -27,6 +27,8 @@ public struct AhoCorasick: Sendable {
     @usableFromInline let outputs: [UInt32]
     /// The length of each literal, to turn an end offset into a start.
     public let literalLengths: [Int32]
+    /// The longest literal, in bytes.
+    public let maxLiteralLength: Int
     @usableFromInline let stride: Int
 
     public var literalCount: Int { literalLengths.count }
@@ -139,6 +141,7 @@ public struct AhoCorasick: Sendable {
         self.outputStart = outputStart
         self.outputs = outputs
         self.literalLengths = literals.map { Int32($0.count) }
+        self.maxLiteralLength = literals.map(\.count).max() ?? 0
         self.stride = stride
     }
 
@@ -183,6 +186,56 @@ public struct AhoCorasick: Sendable {
         }
     }
 
+    /// Two scans at once: stream `a` over `text[a.position ..< aEnd]` and
+    /// stream `b` over `text[b.position ..< text.count]`, each with its own
+    /// state and hit buffer; `b` records only hits that end after `bFrom`.
+    /// Runs until either stream reaches its end or either buffer is full.
+    ///
+    /// The transition loads of one stream depend on each other, so a single
+    /// scan waits on memory at every byte; two independent streams in one loop
+    /// let those waits overlap. The caller splits a field in two, starting
+    /// `b` `maxLiteralLength - 1` bytes before the split so that no literal
+    /// crossing it is missed, and dispatches all of `a`'s hits before `b`'s.
+    @inlinable
+    public func scanPair(
+        _ text: UnsafeBufferPointer<UInt8>, a: inout ScanCursor, aEnd: Int, b: inout ScanCursor, bFrom: Int,
+        hitsA: UnsafeMutablePointer<UInt64>, countA: inout Int, hitsB: UnsafeMutablePointer<UInt64>, countB: inout Int,
+        capacity: Int
+    ) {
+        guard let base = text.baseAddress, !transitions.isEmpty else { return }
+        let n = text.count
+        classes.withUnsafeBufferPointer { cls in
+            transitions.withUnsafeBufferPointer { tr in
+                let firstMatch = firstMatchState
+                let stride32 = UInt32(stride)
+                var sa = a.state
+                var sb = b.state
+                var ia = a.position
+                var ib = b.position
+                var na = countA
+                var nb = countB
+                while ia < aEnd && ib < n && na < capacity && nb < capacity {
+                    sa = tr[Int(sa) &+ Int(cls[Int(base[ia])])]
+                    sb = tr[Int(sb) &+ Int(cls[Int(base[ib])])]
+                    ia &+= 1
+                    ib &+= 1
+                    if sa >= firstMatch {
+                        hitsA[na] = (UInt64((sa &- firstMatch) / stride32) << 32) | UInt64(ia)
+                        na &+= 1
+                    }
+                    if sb >= firstMatch && ib > bFrom {
+                        hitsB[nb] = (UInt64((sb &- firstMatch) / stride32) << 32) | UInt64(ib)
+                        nb &+= 1
+                    }
+                }
+                a = ScanCursor(position: ia, state: sa)
+                b = ScanCursor(position: ib, state: sb)
+                countA = na
+                countB = nb
+            }
+        }
+    }
+
     /// The literals that end at a match state of row `row` (from a hit).
     @inlinable
     public func forEachLiteral(ofRow row: Int, _ body: (Int) -> Void) {
@@ -210,5 +263,17 @@ public struct AhoCorasick: Sendable {
             }
         }
         return out
+    }
+}
+
+/// Where a scan stands: the next byte and the automaton state.
+public struct ScanCursor: Sendable, Hashable {
+    public var position: Int
+    public var state: UInt32
+
+    @inlinable
+    public init(position: Int, state: UInt32 = 0) {
+        self.position = position
+        self.state = state
     }
 }

@@ -123,18 +123,81 @@ extension CompiledPack {
         let st = s.st
         for f in 0..<3 where st.pointee.present(f) && st.pointee.count(f) > 0 {
             let text = st.pointee.foldedField(f)
-            var position = 0
-            var state: UInt32 = 0
-            while position < text.count {
-                let n = automaton.scan(text, from: &position, state: &state, hits: s.hits, capacity: ScanScratch.hitCapacity)
-                dispatch(n, field: f, text: text, s)
+            let overlap = automaton.maxLiteralLength - 1
+            if text.count >= Self.pairedScanMinimum && text.count >= 4 * overlap {
+                scanInTwoStreams(text, field: f, overlap: overlap, s)
+            } else {
+                scanRest(text, ScanCursor(position: 0), end: text.count, field: f, hits: s.hits, s)
             }
         }
     }
 
+    /// Fields shorter than this are scanned as one stream: the second stream's
+    /// overlap and bookkeeping would cost more than it hides.
+    static var pairedScanMinimum: Int { 128 }
+
+    /// Scans `text[cursor ..< end]` alone, dispatching hits batch by batch.
     @inline(__always)
-    func dispatch(_ n: Int, field f: Int, text: UnsafeBufferPointer<UInt8>, _ s: ScanScratch) {
-        let hits = s.hits
+    func scanRest(
+        _ text: UnsafeBufferPointer<UInt8>, _ cursor: ScanCursor, end: Int, field f: Int,
+        hits: UnsafeMutablePointer<UInt64>, _ s: ScanScratch
+    ) {
+        let part = UnsafeBufferPointer(rebasing: text[..<end])
+        var position = cursor.position
+        var state = cursor.state
+        while position < end {
+            let n = automaton.scan(part, from: &position, state: &state, hits: hits, capacity: ScanScratch.hitCapacity)
+            dispatch(hits, n, field: f, text: text, s)
+        }
+    }
+
+    /// Scans the two halves of a field at once (see `AhoCorasick.scanPair`),
+    /// dispatching every hit of the first half before any of the second, so
+    /// hits are still handled in order of end offset.
+    func scanInTwoStreams(_ text: UnsafeBufferPointer<UInt8>, field f: Int, overlap: Int, _ s: ScanScratch) {
+        let mid = text.count / 2
+        var a = ScanCursor(position: 0)
+        var b = ScanCursor(position: mid - overlap)
+        var countA = 0
+        var countB = 0
+        while a.position < mid && b.position < text.count && countB < ScanScratch.hitCapacity {
+            automaton.scanPair(
+                text, a: &a, aEnd: mid, b: &b, bFrom: mid, hitsA: s.hits, countA: &countA, hitsB: s.hitsB,
+                countB: &countB, capacity: ScanScratch.hitCapacity)
+            if countA == ScanScratch.hitCapacity || a.position >= mid {
+                dispatch(s.hits, countA, field: f, text: text, s)
+                countA = 0
+            }
+        }
+        // One stream may be left: finish the first half, then the second.
+        dispatch(s.hits, countA, field: f, text: text, s)
+        scanRest(text, a, end: mid, field: f, hits: s.hits, s)
+        dispatch(s.hitsB, countB, field: f, text: text, s)
+        if b.position < text.count {
+            // Hits of the rest still must end after `mid`, which they do once b is past it.
+            scanRestAfter(text, b, from: mid, field: f, s)
+        }
+    }
+
+    /// Like `scanRest` to the end of the field, keeping only hits that end after `from`.
+    func scanRestAfter(_ text: UnsafeBufferPointer<UInt8>, _ cursor: ScanCursor, from: Int, field f: Int, _ s: ScanScratch) {
+        var position = cursor.position
+        var state = cursor.state
+        while position < text.count {
+            var n = automaton.scan(text, from: &position, state: &state, hits: s.hitsB, capacity: ScanScratch.hitCapacity)
+            var kept = 0
+            for h in 0..<n where Int(s.hitsB[h] & 0xFFFF_FFFF) > from {
+                s.hitsB[kept] = s.hitsB[h]
+                kept += 1
+            }
+            n = kept
+            dispatch(s.hitsB, n, field: f, text: text, s)
+        }
+    }
+
+    @inline(__always)
+    func dispatch(_ hits: UnsafeMutablePointer<UInt64>, _ n: Int, field f: Int, text: UnsafeBufferPointer<UInt8>, _ s: ScanScratch) {
+        guard n > 0 else { return }
         let regexHit = s.regexHit
         targetStart.withUnsafeBufferPointer { starts in
             targets.withUnsafeBufferPointer { tg in

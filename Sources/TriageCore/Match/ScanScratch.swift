@@ -34,8 +34,10 @@ public final class ScanScratch {
     // Per agent: summed weight, current only when its stamp is this scan's.
     @usableFromInline let agentWeight: UnsafeMutablePointer<Double>
     @usableFromInline let agentStamp: UnsafeMutablePointer<UInt32>
-    // Automaton hits of one field, processed in batches.
+    // Automaton hits of one field, processed in batches; the second buffer
+    // holds the hits of the second half of a field scanned as two streams.
     @usableFromInline let hits: UnsafeMutablePointer<UInt64>
+    @usableFromInline let hitsB: UnsafeMutablePointer<UInt64>
     @usableFromInline static let hitCapacity = 1024
 
     init(pack: CompiledPack, profiling: Bool = false) {
@@ -64,6 +66,7 @@ public final class ScanScratch {
         agentStamp = .allocate(capacity: na)
         agentStamp.initialize(repeating: 0, count: na)
         hits = .allocate(capacity: Self.hitCapacity)
+        hitsB = .allocate(capacity: Self.hitCapacity)
     }
 
     deinit {
@@ -80,6 +83,7 @@ public final class ScanScratch {
         agentWeight.deallocate()
         agentStamp.deallocate()
         hits.deallocate()
+        hitsB.deallocate()
     }
 
     /// Clears what the previous scan left, touching only what it used.
