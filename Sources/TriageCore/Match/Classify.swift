@@ -433,6 +433,7 @@ extension CompiledPack {
         if st.pointee.candidates.count > 1 { st.pointee.candidates.sort() }
 
         var fired = [FiredRule]()
+        fired.reserveCapacity(st.pointee.candidates.count)
         var score = 0.0
         var floorRule = -1
         var ceilingRule = -1
@@ -502,18 +503,30 @@ extension CompiledPack {
 
         var assigned = [AgentScore]()
         if !st.pointee.touchedAgents.isEmpty {
+            // Keep the agents over the threshold in place (the touched list is
+            // this scan's own), heaviest first, ties in catalogue order.
             let weight = s.agentWeight
-            var chosen = st.pointee.touchedAgents.filter { weight[Int($0)] >= agentThreshold && weight[Int($0)] > 0 }
-            if chosen.count > 1 {
-                chosen.sort { a, b in
+            var kept = 0
+            for k in 0..<st.pointee.touchedAgents.count {
+                let a = st.pointee.touchedAgents[k]
+                let w = weight[Int(a)]
+                if w >= agentThreshold && w > 0 {
+                    st.pointee.touchedAgents.swapAt(kept, k)
+                    kept += 1
+                }
+            }
+            if kept > 1 {
+                st.pointee.touchedAgents[0..<kept].sort { a, b in
                     let wa = weight[Int(a)]
                     let wb = weight[Int(b)]
                     return wa != wb ? wa > wb : a < b
                 }
             }
-            assigned.reserveCapacity(min(chosen.count, maxAgents))
-            for a in chosen.prefix(maxAgents) {
-                assigned.append(AgentScore(id: agents[Int(a)].id, weight: weight[Int(a)]))
+            let n = min(kept, maxAgents)
+            assigned.reserveCapacity(n)
+            for k in 0..<n {
+                let a = Int(st.pointee.touchedAgents[k])
+                assigned.append(AgentScore(id: agents[a].id, weight: weight[a]))
             }
         }
 
