@@ -15,21 +15,37 @@ import TriageCore
 ///
 /// Not thread-safe; each worker owns its own buffers.
 public final class ByteBuffer {
+    /// Where the storage is and how much of it is used. Kept behind a pointer
+    /// because stored `var`s of a class pay a dynamic exclusivity check on
+    /// every access, which in the parsers' loops cost more than the work.
+    @usableFromInline struct Storage {
+        @usableFromInline var base: UnsafeMutablePointer<UInt8>
+        @usableFromInline var count: Int
+        @usableFromInline var capacity: Int
+    }
+
+    @usableFromInline let storage: UnsafeMutablePointer<Storage>
+
     /// The start of the storage; valid until the next call that grows it.
-    public private(set) var base: UnsafeMutablePointer<UInt8>
+    @inlinable public var base: UnsafeMutablePointer<UInt8> { storage.pointee.base }
     /// The number of bytes in use.
-    public internal(set) var count: Int
+    @inlinable public internal(set) var count: Int {
+        get { storage.pointee.count }
+        set { storage.pointee.count = newValue }
+    }
     /// The number of bytes the storage can hold without growing.
-    public private(set) var capacity: Int
+    @inlinable public var capacity: Int { storage.pointee.capacity }
 
     public init(capacity: Int = 256) {
         let cap = max(capacity, 16)
-        base = .allocate(capacity: cap)
-        self.capacity = cap
-        count = 0
+        storage = .allocate(capacity: 1)
+        storage.initialize(to: Storage(base: .allocate(capacity: cap), count: 0, capacity: cap))
     }
 
-    deinit { base.deallocate() }
+    deinit {
+        storage.pointee.base.deallocate()
+        storage.deallocate()
+    }
 
     /// The bytes in use, valid until the buffer is next changed.
     @inlinable
@@ -66,8 +82,8 @@ public final class ByteBuffer {
         let new = UnsafeMutablePointer<UInt8>.allocate(capacity: cap)
         new.update(from: base, count: count)
         base.deallocate()
-        base = new
-        capacity = cap
+        storage.pointee.base = new
+        storage.pointee.capacity = cap
     }
 
     public func append(_ byte: UInt8) {

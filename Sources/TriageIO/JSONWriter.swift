@@ -69,6 +69,17 @@ public struct JSONWriter: Sendable {
         needsComma = false
     }
 
+    /// Writes an object key known at compile time to need no escaping
+    /// (plain ASCII letters), and its colon, without scanning it.
+    public mutating func rawKey(_ name: StaticString) {
+        separate()
+        bytes.append(ASCII.quote)
+        name.withUTF8Buffer { bytes.append(contentsOf: $0) }
+        bytes.append(ASCII.quote)
+        bytes.append(ASCII.colon)
+        needsComma = false
+    }
+
     /// Ends a JSONL record with `\n`.
     public mutating func newline() {
         bytes.append(ASCII.newline)

@@ -7,31 +7,56 @@ import TriageCore
 /// `{"id":…,"severity":…,"score":…,"agents":[…],"rules":[…]}`; with evidence
 /// it gains an `evidence` object, and any runtime diagnostics appear as
 /// `diagnostics` whether or not evidence was asked for.
+/// A pack's rule ids and the severity names, encoded as JSON strings once,
+/// so that writing a verdict copies bytes instead of escaping text.
+public struct VerdictNames: Sendable {
+    let rules: [[UInt8]]
+    let severities: [[UInt8]]
+
+    public init(pack: CompiledPack) {
+        func encoded(_ s: String) -> [UInt8] {
+            var w = JSONWriter(reservingCapacity: s.utf8.count + 2)
+            w.string(s)
+            return w.bytes
+        }
+        rules = pack.rules.map { encoded($0.id) }
+        severities = Severity.allCases.map { encoded($0.name) }
+    }
+}
+
 extension JSONWriter {
     /// One classified incident: id, severity, score, agents, rules.
     public mutating func verdict(
-        id: UnsafeBufferPointer<UInt8>, _ v: Verdict, pack: CompiledPack, evidence: Bool
+        id: UnsafeBufferPointer<UInt8>, _ v: Verdict, pack: CompiledPack, names: VerdictNames? = nil, evidence: Bool
     ) {
         beginObject()
-        key("id")
+        rawKey("id")
         string(utf8: id)
-        verdictFields(v, pack: pack, evidence: evidence)
+        verdictFields(v, pack: pack, names: names, evidence: evidence)
         endObject()
     }
 
     /// The fields after `id`, written into an already open object.
-    public mutating func verdictFields(_ v: Verdict, pack: CompiledPack, evidence: Bool) {
-        key("severity")
-        string(v.severity.name)
-        key("score")
+    public mutating func verdictFields(_ v: Verdict, pack: CompiledPack, names: VerdictNames? = nil, evidence: Bool) {
+        rawKey("severity")
+        if let names {
+            names.severities[v.severity.rawValue].withUnsafeBufferPointer { rawValue($0) }
+        } else {
+            string(v.severity.name)
+        }
+        rawKey("score")
         double(v.score)
-        key("agents")
+        rawKey("agents")
         beginArray()
         for a in v.agents { string(a.id) }
         endArray()
-        key("rules")
+        rawKey("rules")
         beginArray()
-        for r in v.rules { string(r.id) }
+        if let names {
+            for r in v.rules { names.rules[r.index].withUnsafeBufferPointer { rawValue($0) } }
+        } else {
+            for r in v.rules { string(r.id) }
+        }
         endArray()
         if !v.diagnostics.isEmpty {
             key("diagnostics")
@@ -175,5 +200,140 @@ extension JSONWriter {
             endObject()
         }
         endArray()
+    }
+}
+
+extension ByteBuffer {
+    /// Appends one verdict line, `{"id":…,"severity":…,"score":…,"agents":[…],"rules":[…]}\n`,
+    /// the same bytes `JSONWriter.verdict` writes without evidence.
+    ///
+    /// This is the per-incident path of `triage classify`: it reserves the
+    /// worst case once and writes through a pointer, where `JSONWriter`'s
+    /// array appends check capacity and uniqueness for every piece. Lines
+    /// with evidence or diagnostics go through `JSONWriter`.
+    public func appendVerdictLine(
+        id: UnsafeBufferPointer<UInt8>, _ v: Verdict, pack: CompiledPack, names: VerdictNames, evidence: Bool
+    ) {
+        if evidence || !v.diagnostics.isEmpty {
+            var w = JSONWriter(reservingCapacity: 512)
+            w.verdict(id: id, v, pack: pack, names: names, evidence: evidence)
+            w.newline()
+            w.bytes.withUnsafeBufferPointer { append($0) }
+            return
+        }
+        var worst = 96 + 6 * id.count
+        for a in v.agents { worst += 6 * a.id.utf8.count + 3 }
+        for r in v.rules { worst += names.rules[r.index].count + 1 }
+        var p = reserveFree(worst)
+        @inline(__always) func put(_ s: StaticString) {
+            s.withUTF8Buffer { b in
+                p.update(from: b.baseAddress!, count: b.count)
+                p += b.count
+            }
+        }
+        @inline(__always) func put(_ bytes: [UInt8]) {
+            bytes.withUnsafeBufferPointer { b in
+                p.update(from: b.baseAddress!, count: b.count)
+                p += b.count
+            }
+        }
+        put("{\"id\":")
+        p = JSONEscaping.writeQuoted(id, to: p)
+        put(",\"severity\":")
+        put(names.severities[v.severity.rawValue])
+        put(",\"score\":")
+        p = JSONEscaping.writeNumber(v.score, to: p)
+        put(",\"agents\":[")
+        for (k, a) in v.agents.enumerated() {
+            if k > 0 { put(",") }
+            var agentID = a.id
+            agentID.withUTF8 { p = JSONEscaping.writeQuoted($0, to: p) }
+        }
+        put("],\"rules\":[")
+        for (k, r) in v.rules.enumerated() {
+            if k > 0 { put(",") }
+            put(names.rules[r.index])
+        }
+        put("]}\n")
+        commit(upTo: p)
+    }
+}
+
+/// Writing JSON strings and numbers straight into memory the caller reserved.
+enum JSONEscaping {
+    /// Writes `s` as a quoted JSON string (at most `6 * s.count + 2` bytes)
+    /// and returns the end.
+    @inline(__always)
+    static func writeQuoted(_ s: UnsafeBufferPointer<UInt8>, to start: UnsafeMutablePointer<UInt8>) -> UnsafeMutablePointer<UInt8> {
+        var p = start
+        p.pointee = ASCII.quote
+        p += 1
+        for c in s {
+            switch c {
+            case ASCII.quote, ASCII.backslash:
+                p[0] = ASCII.backslash
+                p[1] = c
+                p += 2
+            case 0x0A:
+                p[0] = ASCII.backslash
+                p[1] = UInt8(ascii: "n")
+                p += 2
+            case 0x0D:
+                p[0] = ASCII.backslash
+                p[1] = UInt8(ascii: "r")
+                p += 2
+            case 0x09:
+                p[0] = ASCII.backslash
+                p[1] = UInt8(ascii: "t")
+                p += 2
+            case 0..<0x20:
+                let hex: [UInt8] = Array("0123456789abcdef".utf8)
+                p[0] = ASCII.backslash
+                p[1] = UInt8(ascii: "u")
+                p[2] = UInt8(ascii: "0")
+                p[3] = UInt8(ascii: "0")
+                p[4] = hex[Int(c >> 4)]
+                p[5] = hex[Int(c & 15)]
+                p += 6
+            default:
+                p.pointee = c
+                p += 1
+            }
+        }
+        p.pointee = ASCII.quote
+        return p + 1
+    }
+
+    /// Writes a number as `JSONWriter.double` does (integral values without
+    /// ".0", non-finite as null), at most 32 bytes, and returns the end.
+    @inline(__always)
+    static func writeNumber(_ x: Double, to start: UnsafeMutablePointer<UInt8>) -> UnsafeMutablePointer<UInt8> {
+        var p = start
+        if x == x.rounded() && abs(x) < 1e15 {
+            var v = Int64(x)
+            if v < 0 {
+                p.pointee = UInt8(ascii: "-")
+                p += 1
+                v = -v
+            }
+            var digits: (UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8) =
+                (0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0)
+            var n = 0
+            withUnsafeMutableBytes(of: &digits) { d in
+                repeat {
+                    d[n] = UInt8(truncatingIfNeeded: v % 10) + 0x30
+                    v /= 10
+                    n += 1
+                } while v > 0
+                for k in 0..<n { p[k] = d[n - 1 - k] }
+            }
+            return p + n
+        }
+        var w = JSONWriter(reservingCapacity: 32)
+        w.double(x)
+        return w.bytes.withUnsafeBufferPointer { b in
+            p.update(from: b.baseAddress!, count: b.count)
+            return p + b.count
+        }
     }
 }

@@ -185,6 +185,7 @@ final class ClassifyWorker {
     let csvParser: CSVRecordParser
     let columns: CSVIncidentColumns?
     let renderer: OutputRenderer
+    var buffer = OutputRenderer.Buffer()
     let options: ClassifyOptions
 
     init(
@@ -201,7 +202,11 @@ final class ClassifyWorker {
     }
 
     func process(_ chunk: LineChunk) -> ChunkResult {
-        renderer.reset()
+        // Take the buffer out of the object for the length of the chunk: mutating
+        // a stored property of a class costs an exclusivity check per write.
+        var out = OutputRenderer.Buffer()
+        swap(&out, &buffer)
+        defer { swap(&out, &buffer) }
         var errors = [String]()
         var records = 0
         if let columns {
@@ -217,10 +222,10 @@ final class ClassifyWorker {
                     let text = IncidentText(title: t, description: d, context: columns.field(.context, of: record))
                     let v = pack.classify(text, scratch: scratch, options: options)
                     if let id = columns.field(.id, of: record) {
-                        renderer.add(id: id, v)
+                        renderer.add(id: id, v, to: &out)
                     } else {
                         var lineID = String(line)
-                        lineID.withUTF8 { renderer.add(id: $0, v) }
+                        lineID.withUTF8 { renderer.add(id: $0, v, to: &out) }
                     }
                     records += 1
                 }
@@ -242,10 +247,10 @@ final class ClassifyWorker {
                 let ctx = parser.has(.context) ? parser.context.bytes : nil
                 let text = IncidentText(title: parser.title.bytes, description: parser.description.bytes, context: ctx)
                 let v = pack.classify(text, scratch: scratch, options: options)
-                renderer.add(id: parser.id.bytes, v)
+                renderer.add(id: parser.id.bytes, v, to: &out)
                 records += 1
             }
         }
-        return ChunkResult(output: renderer.take(), errors: errors, records: records)
+        return ChunkResult(output: out.take(renderer.format), errors: errors, records: records)
     }
 }

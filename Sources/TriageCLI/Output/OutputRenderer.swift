@@ -3,17 +3,21 @@ import TriageIO
 
 /// Renders verdicts in the chosen output format into a byte buffer, one
 /// buffer per chunk, so workers render in parallel and the writer only copies.
-final class OutputRenderer {
+///
+/// The renderer itself is immutable (names are encoded once per pack); the
+/// buffer it writes into belongs to the caller, which keeps mutation off
+/// class properties on the per-incident path.
+struct OutputRenderer: Sendable {
     let format: OutputFormat
     let evidence: Bool
     let pack: CompiledPack
-    private var json = JSONWriter(reservingCapacity: 1 << 20)
-    private var csv = CSVWriter()
+    let names: VerdictNames
 
     init(format: OutputFormat, evidence: Bool, pack: CompiledPack) {
         self.format = format
         self.evidence = evidence
         self.pack = pack
+        names = VerdictNames(pack: pack)
     }
 
     /// What precedes the first record.
@@ -25,43 +29,48 @@ final class OutputRenderer {
         }
     }
 
-    func reset() {
-        json.removeAll()
-        csv.removeAll()
+    /// The buffer one chunk's output is written into.
+    struct Buffer {
+        let lines = ByteBuffer(capacity: 1 << 20)
+        var json = JSONWriter(reservingCapacity: 4096)
+        var csv = CSVWriter()
+
+        /// The rendered bytes; the buffer is then empty.
+        mutating func take(_ format: OutputFormat) -> [UInt8] {
+            switch format {
+            case .csv:
+                let b = csv.bytes
+                csv.removeAll()
+                return b
+            case .jsonl:
+                let b = lines.array
+                lines.removeAll()
+                return b
+            case .table:
+                let b = json.bytes
+                json.removeAll()
+                return b
+            }
+        }
     }
 
-    func add(id: UnsafeBufferPointer<UInt8>, _ v: Verdict) {
+    func add(id: UnsafeBufferPointer<UInt8>, _ v: Verdict, to out: inout Buffer) {
         switch format {
         case .jsonl:
-            json.verdict(id: id, v, pack: pack, evidence: evidence)
-            json.newline()
+            out.lines.appendVerdictLine(id: id, v, pack: pack, names: names, evidence: evidence)
         case .csv:
-            csv.field(utf8: id)
-            csv.field(v.severity.name)
-            csv.field(SeverityDecision.format(v.score))
-            csv.field(v.agents.map(\.id).joined(separator: ";"))
-            csv.field(v.rules.map(\.id).joined(separator: ";"))
-            csv.endRecord()
+            out.csv.field(utf8: id)
+            out.csv.field(v.severity.name)
+            out.csv.field(SeverityDecision.format(v.score))
+            out.csv.field(v.agents.map(\.id).joined(separator: ";"))
+            out.csv.field(v.rules.map(\.id).joined(separator: ";"))
+            out.csv.endRecord()
         case .table:
             let line = Table.row([
                 String(decoding: id, as: UTF8.self), v.severity.name, SeverityDecision.format(v.score),
                 v.agents.map(\.id).joined(separator: ","), v.rules.map(\.id).joined(separator: ","),
             ])
-            json.bytes.append(contentsOf: (line + "\n").utf8)
-        }
-    }
-
-    /// The rendered bytes; the renderer is then empty.
-    func take() -> [UInt8] {
-        switch format {
-        case .jsonl, .table:
-            let b = json.bytes
-            json.removeAll()
-            return b
-        case .csv:
-            let b = csv.bytes
-            csv.removeAll()
-            return b
+            out.json.bytes.append(contentsOf: (line + "\n").utf8)
         }
     }
 }

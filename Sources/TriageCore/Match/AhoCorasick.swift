@@ -162,24 +162,26 @@ public struct AhoCorasick: Sendable {
             position = text.count
             return 0
         }
-        let n = text.count
         return classes.withUnsafeBufferPointer { cls in
             transitions.withUnsafeBufferPointer { tr in
                 let firstMatch = firstMatchState
                 let stride32 = UInt32(stride)
+                let classOf = cls.baseAddress!
+                let next = tr.baseAddress!
                 var s = state
-                var i = position
+                var p = base + position
+                let end = base + text.count
                 var count = 0
-                while i < n {
-                    s = tr[Int(s) &+ Int(cls[Int(base[i])])]
-                    i &+= 1
+                while p < end {
+                    s = next[Int(s) &+ Int(classOf[Int(p.pointee)])]
+                    p += 1
                     if s >= firstMatch {
-                        hits[count] = (UInt64((s &- firstMatch) / stride32) << 32) | UInt64(i)
+                        hits[count] = (UInt64((s &- firstMatch) / stride32) << 32) | UInt64(p - base)
                         count &+= 1
                         if count == capacity { break }
                     }
                 }
-                position = i
+                position = p - base
                 state = s
                 return count
             }
@@ -189,7 +191,8 @@ public struct AhoCorasick: Sendable {
     /// Two scans at once: stream `a` over `text[a.position ..< aEnd]` and
     /// stream `b` over `text[b.position ..< text.count]`, each with its own
     /// state and hit buffer; `b` records only hits that end after `bFrom`.
-    /// Runs until either stream reaches its end or either buffer is full.
+    /// Runs until either stream reaches its end or either buffer holds
+    /// `capacity - 1` hits (an iteration adds at most one to each).
     ///
     /// The transition loads of one stream depend on each other, so a single
     /// scan waits on memory at every byte; two independent streams in one loop
@@ -203,33 +206,42 @@ public struct AhoCorasick: Sendable {
         capacity: Int
     ) {
         guard let base = text.baseAddress, !transitions.isEmpty else { return }
-        let n = text.count
         classes.withUnsafeBufferPointer { cls in
             transitions.withUnsafeBufferPointer { tr in
                 let firstMatch = firstMatchState
                 let stride32 = UInt32(stride)
+                let classOf = cls.baseAddress!
+                let next = tr.baseAddress!
                 var sa = a.state
                 var sb = b.state
-                var ia = a.position
-                var ib = b.position
+                var pa = base + a.position
+                var pb = base + b.position
                 var na = countA
                 var nb = countB
-                while ia < aEnd && ib < n && na < capacity && nb < capacity {
-                    sa = tr[Int(sa) &+ Int(cls[Int(base[ia])])]
-                    sb = tr[Int(sb) &+ Int(cls[Int(base[ib])])]
-                    ia &+= 1
-                    ib &+= 1
-                    if sa >= firstMatch {
-                        hitsA[na] = (UInt64((sa &- firstMatch) / stride32) << 32) | UInt64(ia)
-                        na &+= 1
-                    }
-                    if sb >= firstMatch && ib > bFrom {
-                        hitsB[nb] = (UInt64((sb &- firstMatch) / stride32) << 32) | UInt64(ib)
-                        nb &+= 1
+                // Bounds are checked once: the loop runs a fixed number of
+                // steps, and the two match tests share one rarely taken branch.
+                let steps = min(aEnd - a.position, text.count - b.position)
+                let stop = pa + max(steps, 0)
+                let bFromPointer = base + bFrom
+                while pa < stop {
+                    sa = next[Int(sa) &+ Int(classOf[Int(pa.pointee)])]
+                    sb = next[Int(sb) &+ Int(classOf[Int(pb.pointee)])]
+                    pa += 1
+                    pb += 1
+                    if max(sa, sb) >= firstMatch {
+                        if sa >= firstMatch {
+                            hitsA[na] = (UInt64((sa &- firstMatch) / stride32) << 32) | UInt64(pa - base)
+                            na &+= 1
+                        }
+                        if sb >= firstMatch && pb > bFromPointer {
+                            hitsB[nb] = (UInt64((sb &- firstMatch) / stride32) << 32) | UInt64(pb - base)
+                            nb &+= 1
+                        }
+                        if na >= capacity - 1 || nb >= capacity - 1 { break }
                     }
                 }
-                a = ScanCursor(position: ia, state: sa)
-                b = ScanCursor(position: ib, state: sb)
+                a = ScanCursor(position: pa - base, state: sa)
+                b = ScanCursor(position: pb - base, state: sb)
                 countA = na
                 countB = nb
             }

@@ -160,11 +160,13 @@ extension CompiledPack {
         var b = ScanCursor(position: mid - overlap)
         var countA = 0
         var countB = 0
-        while a.position < mid && b.position < text.count && countB < ScanScratch.hitCapacity {
+        // scanPair stops once either buffer holds capacity - 1 hits.
+        let full = ScanScratch.hitCapacity - 1
+        while a.position < mid && b.position < text.count && countB < full {
             automaton.scanPair(
                 text, a: &a, aEnd: mid, b: &b, bFrom: mid, hitsA: s.hits, countA: &countA, hitsB: s.hitsB,
                 countB: &countB, capacity: ScanScratch.hitCapacity)
-            if countA == ScanScratch.hitCapacity || a.position >= mid {
+            if countA >= full || a.position >= mid {
                 dispatch(s.hits, countA, field: f, text: text, s)
                 countA = 0
             }
