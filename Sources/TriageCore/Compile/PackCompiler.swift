@@ -487,7 +487,7 @@ private struct Builder {
         }
         targetStart.append(Int32(targets.count))
         return Engines(
-            patterns: compiled, automaton: AhoCorasick(literals: literals), targetStart: targetStart, targets: targets,
+            patterns: compiled, automaton: AhoCorasick(literals: literals, asciiCaseInsensitive: true), targetStart: targetStart, targets: targets,
             keywordChecks: checks, regexes: regexes, unconditional: unconditional)
     }
 

@@ -38,7 +38,12 @@ public struct AhoCorasick: Sendable {
 
     /// Builds the automaton. Literals must be non-empty; duplicates are fine
     /// (each keeps its own id and is reported).
-    public init(literals: [[UInt8]]) {
+    ///
+    /// With `asciiCaseInsensitive`, the literals must hold no ASCII capital
+    /// letter (they are case-folded), and the bytes `A`-`Z` of the text are
+    /// read as `a`-`z`: an ASCII text can then be scanned without folding it
+    /// first, for the price of nothing (the byte-class table does the folding).
+    public init(literals: [[UInt8]], asciiCaseInsensitive: Bool = false) {
         precondition(literals.allSatisfy { !$0.isEmpty }, "empty literal")
 
         // Byte classes: bytes used in literals get their own class, all other
@@ -59,6 +64,10 @@ public struct AhoCorasick: Sendable {
             nclasses = 256
         }
         let stride = nclasses
+        if asciiCaseInsensitive {
+            precondition(!used[0x41...0x5A].contains(true), "case-insensitive literals must be folded")
+            for b in 0x41...0x5A { classOf[b] = classOf[b + 0x20] }
+        }
 
         // Trie with sparse children, built in insertion order.
         var children: [[(UInt8, Int32)]] = [[]]

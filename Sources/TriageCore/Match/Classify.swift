@@ -94,8 +94,13 @@ extension CompiledPack {
         st.pointee.original = (text.title, text.description, ctx)
         st.pointee.fieldPresent = (true, true, text.context != nil)
         var at = 0
-        func fold(_ input: UnsafeBufferPointer<UInt8>) -> (start: Int, count: Int, mapped: Bool, valid: Bool) {
+        func fold(_ input: UnsafeBufferPointer<UInt8>) -> (start: Int, count: Int, mapped: Bool, valid: Bool, folded: Bool) {
             let start = at
+            if CaseFolding.isASCII(input) {
+                // Folded later, in place, only if a regex needs it.
+                at += input.count
+                return (start, input.count, false, true, false)
+            }
             let (n, changed) = CaseFolding.fold(input, into: st.pointee.folded + start)
             if changed {
                 st.pointee.ensureOffsetsCapacity()
@@ -103,7 +108,7 @@ extension CompiledPack {
                 _ = CaseFolding.fold(input, into: st.pointee.folded + start, offsets: st.pointee.offsets + start)
             }
             at += n
-            return (start, n, changed, !changed || UTF8Decoding.isValid(input))
+            return (start, n, changed, !changed || UTF8Decoding.isValid(input), true)
         }
         let t = fold(text.title)
         let d = fold(text.description)
@@ -112,6 +117,7 @@ extension CompiledPack {
         st.pointee.fieldCount = (t.count, d.count, c.count)
         st.pointee.fieldMapped = (t.mapped, d.mapped, c.mapped)
         st.pointee.originalValid = (t.valid, d.valid, c.valid)
+        st.pointee.fieldFolded = (t.folded, d.folded, c.folded)
     }
 
     // MARK: Literal pass
@@ -122,7 +128,7 @@ extension CompiledPack {
     func scanLiterals(_ s: ScanScratch) {
         let st = s.st
         for f in 0..<3 where st.pointee.present(f) && st.pointee.count(f) > 0 {
-            let text = st.pointee.foldedField(f)
+            let text = st.pointee.scanText(f)
             let overlap = automaton.maxLiteralLength - 1
             if text.count >= Self.pairedScanMinimum && text.count >= 4 * overlap {
                 scanInTwoStreams(text, field: f, overlap: overlap, s)
@@ -302,6 +308,7 @@ extension CompiledPack {
                 if mode & 4 != 0 { start = hit }
             }
             profile?.regexSearches[r] += 1
+            if mode & 1 != 0 { st.pointee.ensureFolded(f) }
             let result: RegexSearchResult
             if mode & 5 == 5, let anchoredEngine = regexAnchoredEngine[r],
                 Int(s.regexStartCount[r * 3 + f]) <= ScanScratch.startCapacity

@@ -127,6 +127,10 @@ struct ScanState {
     @usableFromInline var fieldStart: (Int, Int, Int) = (0, 0, 0)
     @usableFromInline var fieldCount: (Int, Int, Int) = (0, 0, 0)
     @usableFromInline var fieldMapped: (Bool, Bool, Bool) = (false, false, false)
+    /// Whether the folded buffer holds the field yet. A pure-ASCII field is
+    /// scanned unfolded (the automaton reads A-Z as a-z) and folded only when
+    /// a regex needs it.
+    @usableFromInline var fieldFolded: (Bool, Bool, Bool) = (false, false, false)
     @usableFromInline var fieldPresent: (Bool, Bool, Bool) = (false, false, false)
     @usableFromInline var originalValid: (Bool, Bool, Bool) = (true, true, true)
     @usableFromInline var original: (UnsafeBufferPointer<UInt8>, UnsafeBufferPointer<UInt8>, UnsafeBufferPointer<UInt8>) =
@@ -153,10 +157,31 @@ struct ScanState {
     @inline(__always) func valid(_ f: Int) -> Bool { f == 0 ? originalValid.0 : f == 1 ? originalValid.1 : originalValid.2 }
     @inline(__always) func originalField(_ f: Int) -> UnsafeBufferPointer<UInt8> { f == 0 ? original.0 : f == 1 ? original.1 : original.2 }
 
-    /// The folded text of a field.
+    @inline(__always) func isFolded(_ f: Int) -> Bool { f == 0 ? fieldFolded.0 : f == 1 ? fieldFolded.1 : fieldFolded.2 }
+
+    /// The folded text of a field; the field must be folded (`ensureFolded`).
     @inline(__always)
     func foldedField(_ f: Int) -> UnsafeBufferPointer<UInt8> {
         UnsafeBufferPointer(start: folded + start(f), count: count(f))
+    }
+
+    /// What the automaton scans: the folded text, or the original when the
+    /// field is ASCII and not folded yet (the same bytes up to ASCII case).
+    @inline(__always)
+    func scanText(_ f: Int) -> UnsafeBufferPointer<UInt8> {
+        isFolded(f) ? foldedField(f) : originalField(f)
+    }
+
+    /// Folds an ASCII field into its reserved place, if not done yet.
+    @inline(__always)
+    mutating func ensureFolded(_ f: Int) {
+        if isFolded(f) { return }
+        _ = CaseFolding.fold(originalField(f), into: folded + start(f))
+        switch f {
+        case 0: fieldFolded.0 = true
+        case 1: fieldFolded.1 = true
+        default: fieldFolded.2 = true
+        }
     }
 
     mutating func ensureCapacity(_ total: Int) {

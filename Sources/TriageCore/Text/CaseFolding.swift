@@ -114,6 +114,24 @@ public enum CaseFolding {
         return (o, changed)
     }
 
+    /// Whether every byte is ASCII, eight at a time.
+    @inlinable
+    public static func isASCII(_ input: UnsafeBufferPointer<UInt8>) -> Bool {
+        guard let base = input.baseAddress else { return true }
+        let n = input.count
+        var i = 0
+        var acc: UInt64 = 0
+        while i + 8 <= n {
+            acc |= UnsafeRawPointer(base + i).loadUnaligned(as: UInt64.self)
+            i += 8
+        }
+        while i < n {
+            acc |= UInt64(base[i])
+            i += 1
+        }
+        return acc & 0x8080_8080_8080_8080 == 0
+    }
+
     /// Lower-cases the A-Z bytes of eight ASCII bytes (every high bit clear).
     @inlinable @inline(__always)
     static func lowerASCII(_ w: UInt64) -> UInt64 {
