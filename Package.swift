@@ -1,4 +1,5 @@
 // swift-tools-version:6.1
+import Foundation
 import PackageDescription
 
 // Dependencies point inward: TriageCore depends on nothing; every other module
@@ -11,6 +12,7 @@ let package = Package(
         .library(name: "TriageRegex", targets: ["TriageRegex"]),
         .library(name: "TriageYAML", targets: ["TriageYAML"]),
         .library(name: "TriageIO", targets: ["TriageIO"]),
+        .library(name: "TriageBench", targets: ["TriageBench"]),
         .executable(name: "triage", targets: ["TriageCLI"]),
     ],
     dependencies: [
@@ -56,3 +58,21 @@ let package = Package(
         .testTarget(name: "TriageCLITests", dependencies: ["TriageCLI"], exclude: ["Fixtures"]),
     ]
 )
+
+// MARK: Benchmarks
+// ordo-one/benchmark targets join the package only when asked for, so that
+// building and testing never resolve or compile the benchmark tooling:
+//   TRIAGE_BENCHMARKS=1 swift package benchmark
+if ProcessInfo.processInfo.environment["TRIAGE_BENCHMARKS"] != nil {
+    package.dependencies.append(
+        .package(url: "https://github.com/ordo-one/benchmark", from: "1.38.1", traits: ["MallocInterposer"]))
+    package.targets.append(
+        .executableTarget(
+            name: "TriageBenchmarks",
+            dependencies: [
+                "TriageCore", "TriageRegex", "TriageYAML", "TriageBench",
+                .product(name: "Benchmark", package: "benchmark"),
+            ],
+            path: "benchmarks/Benchmarks/TriageBenchmarks",
+            plugins: [.plugin(name: "BenchmarkPlugin", package: "benchmark")]))
+}

@@ -86,7 +86,7 @@ public enum BenchRunner {
     }
 
     @inline(__always)
-    static func classify(_ pack: CompiledPack, _ e: EncodedIncident, _ s: ScanScratch, _ o: ClassifyOptions) -> Verdict {
+    public static func classify(_ pack: CompiledPack, _ e: EncodedIncident, _ s: ScanScratch, _ o: ClassifyOptions) -> Verdict {
         e.title.withUnsafeBufferPointer { t in
             e.description.withUnsafeBufferPointer { d in
                 if let ctx = e.context {
