@@ -371,6 +371,45 @@ import TriageRegex
         #expect(matches > 3000)
     }
 
+    /// Without UCP, `\w` and the POSIX classes the parser enumerates match
+    /// exactly their ASCII members, in either case mode (PCRE2's default
+    /// tables classify ASCII only, and caseless matching does not widen them).
+    @Test(arguments: [#"\w"#, "[[:word:]]", "[[:alpha:]]", "[[:alnum:]]", #"[\w]"#, #"\d"#, #"\s"#, "[[:xdigit:]]"])
+    func enumeratedClassesMatchTheirMembers(pattern: String) throws {
+        let tree = try #require(RegexParser.parse(pattern, caseInsensitive: false, options: []))
+        guard case .set(let cls, _) = tree.root else {
+            Issue.record("not a class: \(tree.root)")
+            return
+        }
+        #expect(!cls.open && !cls.negated)
+        let members = Set((cls.written + cls.implied).flatMap { Array($0) })
+        let scratch = backend.makeScratch(limits: MatchLimits())
+        for caseless in [false, true] {
+            let regex = try backend.compile(pattern, options: RegexCompileOptions(caseInsensitive: caseless, options: []))
+            var wrong: [String] = []
+            for v in UInt32(0)...0x3000 {
+                guard let c = Unicode.Scalar(v) else { continue }
+                let text = Array(String(c).utf8)
+                let matched = text.withUnsafeBufferPointer { regex.firstMatch(in: $0, from: 0, validUTF8: true, scratch: scratch) } != .noMatch
+                if matched != members.contains(v) { wrong.append("U+\(String(v, radix: 16))") }
+            }
+            #expect(wrong.isEmpty, "\(caseless ? "caseless" : "case-sensitive"): \(wrong.prefix(10))")
+        }
+    }
+
+    /// `\G` holds where the search starts, so a search started later finds
+    /// matches a search from 0 does not: such regexes get no search start.
+    @Test func searchStartAssertionDependsOnTheStart() throws {
+        let regex = try backend.compile(#"\Gfoo"#, options: RegexCompileOptions(caseInsensitive: true, options: []))
+        let scratch = backend.makeScratch(limits: MatchLimits())
+        let text = Array("x foo".utf8)
+        let from0 = text.withUnsafeBufferPointer { regex.firstMatch(in: $0, from: 0, validUTF8: true, scratch: scratch) }
+        let from2 = text.withUnsafeBufferPointer { regex.firstMatch(in: $0, from: 2, validUTF8: true, scratch: scratch) }
+        #expect(from0 == .noMatch && from2 == .match(2..<5))
+        let p = try #require(RegexLiteralAnalysis.prefilter(pattern: #"\Gfoo"#, caseInsensitive: true, options: []))
+        #expect(!p.atMatchStart)
+    }
+
     /// Every character PCRE2 matches caselessly with a given one folds to one
     /// of the literals the analysis derives for it.
     @Test func caselessCharactersMatchOnlyTheirFolds() throws {

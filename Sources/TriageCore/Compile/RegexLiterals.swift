@@ -51,7 +51,9 @@
 ///
 /// `\K` moves the reported start of a match past text the pattern consumed:
 /// literals may then lie before the reported match (still in the subject), and
-/// `atMatchStart` is never set.
+/// `atMatchStart` is never set. Nor is it with `\G`, which holds where the
+/// search starts: a search started at the literal could match where one from
+/// the start of the text does not.
 ///
 /// ## Cost model
 ///
@@ -98,7 +100,7 @@ public enum RegexLiteralAnalysis {
     /// nil when no usable literal set exists (the regex then runs on every incident).
     public static func prefilter(pattern: String, caseInsensitive: Bool, options: RegexOptions) -> RegexPrefilter? {
         guard let tree = RegexParser.parse(pattern, caseInsensitive: caseInsensitive, options: options) else { return nil }
-        return select(info(tree.root), startsAllowed: !tree.resetsMatchStart)
+        return select(info(tree.root), startsAllowed: !tree.resetsMatchStart && !tree.assertsSearchStart)
     }
 
     /// True when the pattern parses, has no inline option settings, and every literal
