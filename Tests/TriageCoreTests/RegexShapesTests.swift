@@ -1,8 +1,8 @@
 import Testing
 @testable import TriageCore
 
-/// Byte-class facts the analysis derives: run gates for regexes without
-/// literals. Soundness
+/// Byte-class facts the analysis derives: how far before its literal a
+/// match can start, and run gates for regexes without literals. Soundness
 /// against PCRE2 is tested in `TriageEngineTests/RegexPrefilterSoundnessTests`.
 /// (The suite names keep them under `swift test --filter RegexLiterals`.)
 enum Bytes {
@@ -16,6 +16,100 @@ enum Bytes {
         var s = ByteSet(chars.utf8)
         if nonASCII { s.formUnion(.nonASCII) }
         return s
+    }
+}
+
+@Suite struct RegexLiteralsLeadTests {
+    struct Row: Sendable, CustomTestStringConvertible {
+        var pattern: String
+        var caseless = true
+        /// The expected literals, when worth pinning down.
+        var literals: [String]? = nil
+        /// nil: any byte.
+        var prefixBytes: ByteSet?
+        /// nil: unbounded.
+        var maxPrefixLength: Int?
+
+        var testDescription: String { "\(caseless ? "" : "(cs) ")\(pattern)" }
+    }
+
+    static let atStart = Row(pattern: "", prefixBytes: ByteSet(), maxPrefixLength: 0)
+
+    static let rows: [Row] = [
+        // Mid-match literals of real triage regexes.
+        Row(
+            pattern: #"\bv?\d+\.\d+\.\d+(?:-[a-z0-9.]+)?\b"#,
+            literals: (0...9).flatMap { a in (0...9).map { b in "\(a).\(b)" } }, prefixBytes: Bytes.set("v" + Bytes.digits)),
+        Row(
+            pattern: #"\b(?:all|most|many)\s+(?:customers|users)\b"#, literals: ["customers", "users"],
+            prefixBytes: Bytes.set("almostny" + Bytes.space)),
+        Row(
+            pattern: #"\b[a-z0-9._%+-]+@[a-z0-9.-]+\.[a-z]{2,}\b"#, literals: ["@"],
+            prefixBytes: Bytes.set(Bytes.lower + Bytes.digits + "._%+-")),
+        Row(pattern: #"(\w+)@example"#, literals: ["@example"], prefixBytes: Bytes.set(Bytes.lower + Bytes.digits + "_")),
+        Row(pattern: #"\b(?:\d{1,3}\.){3}\d{1,3}\b"#, prefixBytes: Bytes.set(Bytes.digits), maxPrefixLength: 2),
+        Row(
+            pattern: #"\b\d{4}-\d{2}-\d{2}[t ]\d{2}:\d{2}:\d{2}"#, prefixBytes: Bytes.set(Bytes.digits + "- t"),
+            maxPrefixLength: 11),
+        Row(pattern: #"\b\d{3}-\d{2}-\d{4}\b"#, prefixBytes: Bytes.set(Bytes.digits + "-"), maxPrefixLength: 4),
+        Row(pattern: #"\b(?:pr|pull request)\s*#\d+\b"#, prefixBytes: Bytes.set("prulequst" + Bytes.space)),
+        Row(pattern: #"\bi/o\s+timeout\b"#, literals: ["timeout"], prefixBytes: Bytes.set("i/o" + Bytes.space)),
+        Row(pattern: #"\b\d+(?:\.\d+)?\s*(?:gib|gb|mib|mb)\b"#, prefixBytes: Bytes.set(Bytes.digits + "." + Bytes.space)),
+        Row(pattern: #"\b[45]\d\d\s+errors?\b"#, literals: ["error"], prefixBytes: Bytes.set(Bytes.digits + Bytes.space)),
+        Row(
+            pattern: #"\bat\s+[a-z0-9_.$]+\([a-z0-9_]+\.java:\d+\)"#, literals: [".java:"],
+            prefixBytes: Bytes.set(Bytes.lower + Bytes.digits + "_.$(" + Bytes.space)),
+        // Bounded prefixes.
+        Row(pattern: #"(?:a|bb){2}\d?zq"#, literals: ["zq"], prefixBytes: Bytes.set("ab" + Bytes.digits), maxPrefixLength: 5),
+        Row(pattern: #"[a-c]{0,3}zq"#, literals: ["zq"], prefixBytes: Bytes.set("abc"), maxPrefixLength: 3),
+        Row(pattern: #"(?:ab|cd)*ef"#, literals: ["ef"], prefixBytes: Bytes.set("abcd")),
+        Row(pattern: #".{0,3}timeout"#, literals: ["timeout"], prefixBytes: nil, maxPrefixLength: 12),
+        Row(pattern: #"(?:foo|ba)r?\d+zq"#, literals: ["zq"], prefixBytes: Bytes.set("fobar" + Bytes.digits)),
+        // Case: the prefix bytes are folded, and non-ASCII brings all of 0x80-0xFF.
+        Row(pattern: "[A-Z]+Exception", caseless: false, literals: ["exception"], prefixBytes: Bytes.set(Bytes.lower)),
+        Row(pattern: #"\x{212A}{1,3}\d+zq"#, literals: ["zq"], prefixBytes: Bytes.set("k" + Bytes.digits)),
+        Row(pattern: #"[à-ÿ]+\d+zq"#, literals: ["zq"], prefixBytes: Bytes.set(Bytes.digits, nonASCII: true)),
+        Row(pattern: #"ß{1,2}\d+zq"#, literals: ["zq"], prefixBytes: Bytes.set("s" + Bytes.digits)),
+        // At the match start: nothing before the literal.
+        Row(pattern: #"\bora-\d{5}\b"#, literals: ["ora-"], prefixBytes: ByteSet(), maxPrefixLength: 0),
+        Row(pattern: #"x{2,4}yz"#, prefixBytes: ByteSet(), maxPrefixLength: 0),
+        Row(pattern: #":\d{4,5}\b"#, prefixBytes: ByteSet(), maxPrefixLength: 0),
+        // Unknown text before the literal, or a start that cannot move.
+        Row(pattern: #"(a+)\1zq"#, literals: ["zq"], prefixBytes: nil, maxPrefixLength: nil),
+        Row(pattern: #"ab\Kcdef"#, literals: ["abcdef"], prefixBytes: nil, maxPrefixLength: nil),
+        Row(pattern: #"\Gfoo"#, literals: ["foo"], prefixBytes: nil, maxPrefixLength: nil),
+        Row(pattern: #"\X+timeout"#, literals: ["timeout"], prefixBytes: nil, maxPrefixLength: nil),
+    ]
+
+    @Test(arguments: rows)
+    func boundsThePrefix(row: Row) throws {
+        let p = try #require(RegexLiteralAnalysis.prefilter(pattern: row.pattern, caseInsensitive: row.caseless, options: []))
+        if let literals = row.literals {
+            #expect(p.literals.map { String(decoding: $0, as: UTF8.self) } == literals.sorted())
+        }
+        #expect(p.prefixBytes == row.prefixBytes, "\(p.prefixBytes.map { "\($0)" } ?? "nil")")
+        #expect(p.maxPrefixLength == row.maxPrefixLength)
+    }
+
+    /// The search start that `prefixBytes` and `maxPrefixLength` give.
+    static let starts: [(pattern: String, text: String, earliest: Int, start: Int)] = [
+        // The run of digits and `v` before the first "d.d" occurrence.
+        (#"\bv?\d+\.\d+\.\d+"#, "release v10.2.3 now", 10, 8),
+        // Capped by the length: at most two digits before "d.d".
+        (#"\b(?:\d{1,3}\.){3}\d{1,3}\b"#, "id 123456.7.8.9", 8, 6),
+        // A byte outside the class stops the run (the space before "most" is in it).
+        (#"\b(?:all|most|many)\s+(?:customers|users)\b"#, "so, most  users", 10, 3),
+        // Nothing before: the literal starts the match.
+        (#"\bora-\d{5}\b"#, "x ora-12345", 2, 2),
+        // A bound inside a character moves back to its start.
+        (#".{0,1}timeout"#, "éé timeout", 5, 0),
+    ]
+
+    @Test(arguments: starts)
+    func searchStart(pattern: String, text: String, earliest: Int, start: Int) throws {
+        let p = try #require(RegexLiteralAnalysis.prefilter(pattern: pattern, caseInsensitive: true, options: []))
+        let folded = CaseFolding.foldedUTF8(text)
+        #expect(folded.withUnsafeBufferPointer { p.searchStart(in: $0, earliestOccurrence: earliest) } == start)
     }
 }
 
@@ -137,6 +231,7 @@ enum Bytes {
     /// in a release build; a debug build gets ample slack.
     @Test func analysisIsFast() {
         let patterns = RegexLiteralsTests.rows.map(\.pattern) + RegexLiteralsRunGateTests.rows.map(\.pattern)
+            + RegexLiteralsLeadTests.rows.map(\.pattern)
         _ = CaselessMatching.asciiInFolds  // built once per process
         let clock = ContinuousClock()
         var analysed = 0

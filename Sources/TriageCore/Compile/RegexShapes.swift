@@ -1,5 +1,5 @@
-/// Byte classes of regex matches: which bytes a match can consist of and how
-/// long it can be.
+/// Byte classes of regex matches: which bytes a match can consist of, how
+/// long it can be, and how far before a literal occurrence it can start.
 ///
 /// Like the literal sets (`RegexLiterals.swift`), everything here describes
 /// matches as they appear in the case-folded text (`CaseFolding`): the
@@ -55,6 +55,19 @@ struct ByteShape: Sendable, Hashable {
         self.init(bytes: bytes.wholeCharacters, minLength: literals.isEmpty ? 0 : lo, maxLength: hi)
     }
 
+    init(_ set: LiteralSet) {
+        var bytes = ByteSet()
+        for b in set.bytes { bytes.insert(b) }
+        var lo = Int.max
+        var hi = 0
+        for k in 0..<set.count {
+            let n = set.range(k).count
+            lo = Swift.min(lo, n)
+            hi = Swift.max(hi, n)
+        }
+        self.init(bytes: bytes.wholeCharacters, minLength: set.count == 0 ? 0 : lo, maxLength: hi)
+    }
+
     static func add(_ a: Int?, _ b: Int?) -> Int? {
         guard let a, let b else { return nil }
         let s = a + b
@@ -91,6 +104,39 @@ struct ByteShape: Sendable, Hashable {
         return ByteShape(
             bytes: bytes, minLength: Swift.min(ByteShape.multiply(lo, minLength) ?? ByteShape.lengthCap, ByteShape.lengthCap),
             maxLength: ByteShape.multiply(maxLength, hi))
+    }
+}
+
+/// Where a literal occurrence sits in a match: every byte of the match
+/// before it is in `bytes`, and there are at most `maxLength` of them (nil:
+/// any number).
+struct Lead: Sendable, Hashable {
+    var bytes: ByteSet
+    var maxLength: Int?
+
+    /// The occurrence starts the match.
+    static let zero = Lead(bytes: ByteSet(), maxLength: 0)
+
+    /// The lead once a match of `shape` comes before the part the occurrence
+    /// was found in.
+    func after(_ shape: ByteShape) -> Lead {
+        Lead(bytes: bytes.union(shape.bytes), maxLength: ByteShape.add(maxLength, shape.maxLength))
+    }
+
+    /// The lead once the occurrence moves `shift` further into the match
+    /// (to a shorter literal inside the one that occurred).
+    func then(_ shift: Lead) -> Lead {
+        Lead(bytes: bytes.union(shift.bytes), maxLength: ByteShape.add(maxLength, shift.maxLength))
+    }
+
+    /// Holds for whichever of several occurrences a match has.
+    static func either(_ leads: [Lead]) -> Lead {
+        guard var r = leads.first else { return .zero }
+        for l in leads.dropFirst() {
+            r.bytes.formUnion(l.bytes)
+            r.maxLength = r.maxLength.flatMap { a in l.maxLength.map { Swift.max(a, $0) } }
+        }
+        return r
     }
 }
 
