@@ -66,6 +66,8 @@ import Testing
         Row(pattern: #"^error$"#, options: [.multiline], literals: ["error"], atMatchStart: true),
         Row(pattern: #"(abc)\1"#, literals: ["abc"], atMatchStart: true),
         Row(pattern: #"ab\Kcdef"#, literals: ["abcdef"], atMatchStart: false),
+        // \G holds only where the search starts: a search from the literal would differ.
+        Row(pattern: #"\Gfoo"#, literals: ["foo"], atMatchStart: false),
         // Case: literals are always folded.
         Row(pattern: "ERROR", caseless: false, literals: ["error"], atMatchStart: true),
         Row(pattern: "[Ss]tatus", caseless: false, literals: ["status"], atMatchStart: true),
@@ -200,6 +202,14 @@ import Testing
         (#"\g<1>"#, [], nil),
         ("(?C1)a", [], nil),
         ("(*ACCEPT)", [], nil),
+        // Without UCP, \w and the POSIX letter classes are ASCII sets; `.` is a class of almost anything.
+        (#"\w"#, [], .set(RegexCharClass(implied: [0x30...0x39, 0x41...0x5A, 0x5F...0x5F, 0x61...0x7A]), caseless: false)),
+        (#"\w"#, [.unicodeClasses], .set(RegexCharClass(open: true), caseless: false)),
+        ("[[:alpha:]]", [], .set(RegexCharClass(implied: [0x41...0x5A, 0x61...0x7A]), caseless: false)),
+        ("[[:punct:]]", [], .set(RegexCharClass(open: true), caseless: false)),
+        (".", [], .set(RegexCharClass(open: true), caseless: false)),
+        (#"\N"#, [], .set(RegexCharClass(open: true), caseless: false)),
+        (#"\X"#, [], .unknown),
     ]
 
     @Test(arguments: parses)
@@ -222,10 +232,11 @@ import Testing
 }
 
 extension RegexCharClass {
-    init(negated: Bool = false, implied: [ClosedRange<UInt32>] = [], written: [ClosedRange<UInt32>] = []) {
+    init(negated: Bool = false, implied: [ClosedRange<UInt32>] = [], written: [ClosedRange<UInt32>] = [], open: Bool = false) {
         self.init()
         self.negated = negated
         self.implied = implied
         self.written = written
+        self.open = open
     }
 }

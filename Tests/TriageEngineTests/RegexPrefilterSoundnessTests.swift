@@ -172,6 +172,58 @@ import TriageRegex
         Case(pattern: #"(?|(a)|(b))c"#, caseless: true),
     ]
 
+    /// Regexes whose prefixes, shapes or gates are worth checking: literals
+    /// inside the match, bounded and unbounded leads, folds that change
+    /// lengths or fall into ASCII, large classes, zero-width items.
+    static let leadCases: [Case] = [
+        Case(pattern: #"(?:a|bb){2}\d?zq"#, caseless: true),
+        Case(pattern: #"[a-c]{0,3}zq"#, caseless: true),
+        Case(pattern: #"(?:ab|cd)*ef"#, caseless: true),
+        Case(pattern: #".{0,3}timeout"#, caseless: true),
+        Case(pattern: #"(?:foo|ba)r?\d+zq"#, caseless: true),
+        Case(pattern: #"\x{212A}{1,3}\d+zq"#, caseless: true),
+        Case(pattern: #"K{1,3}\d+zq"#, caseless: true),
+        Case(pattern: #"[à-ÿ]+\d+zq"#, caseless: true),
+        Case(pattern: #"ß{1,2}\d+zq"#, caseless: true),
+        Case(pattern: #"ß{1,2}\d+zq"#, caseless: false),
+        Case(pattern: #"İ{1,2}\d+#"#, caseless: true),
+        Case(pattern: #"ﬁ+\d+#"#, caseless: true),
+        Case(pattern: #"ſ{2,3}\d*#"#, caseless: true),
+        Case(pattern: #"[\x{100}-\x{3000}]{1,2}\d+#"#, caseless: true),
+        Case(pattern: #"[^a]{2}\d+#"#, caseless: true),
+        Case(pattern: #"\R\d+#"#, caseless: true),
+        Case(pattern: #"(a+)\1zq"#, caseless: true),
+        Case(pattern: #"\X+timeout"#, caseless: true),
+        Case(pattern: #"\Gfoo"#, caseless: true),
+        Case(pattern: #"\G\d{8}"#, caseless: true),
+        Case(pattern: #"(\w+)@example"#, caseless: true),
+        Case(pattern: #"\b[a-z]{2,4}\s+(?:customers|users)"#, caseless: true),
+        Case(pattern: #"(?:x|yy|zzz){3,5}q%"#, caseless: true),
+        Case(pattern: #"\d{2,}(?:ab|abc)+%%"#, caseless: true),
+        Case(pattern: #"(?<=\d)\d{3}zq"#, caseless: true),
+        Case(pattern: #"(?<=x)\d{8}(?=y)"#, caseless: true),
+        Case(pattern: #"(?:ǆ|x)\d+#"#, caseless: true),
+        Case(pattern: #"[A-Z]+Exception"#, caseless: false),
+        Case(pattern: #"[A-F0-9]{16}"#, caseless: false),
+        Case(pattern: #"ß{4}"#, caseless: false),
+        Case(pattern: #"ß{4}"#, caseless: true),
+        Case(pattern: #"\x{212A}{8}"#, caseless: false),
+        Case(pattern: #"[éè0-9]{10}"#, caseless: true),
+        Case(pattern: #"\h{4}"#, caseless: true),
+        Case(pattern: #"[[:xdigit:]]{8}"#, caseless: true),
+        Case(pattern: #"[[:alpha:]]{4}\d"#, caseless: true),
+        Case(pattern: #"\w{16}"#, caseless: true),
+        Case(pattern: #"\w{4}"#, caseless: false),
+        Case(pattern: #"\d{8}\K\d"#, caseless: true),
+        Case(pattern: #"(?:\d{3}[.-]){2,3}\d{4}"#, caseless: true),
+        Case(pattern: #"[a-z]{3}\d{3}|\d{3}[a-z]{3}"#, caseless: true),
+        Case(pattern: #"(?:[0-9a-f]{2}:){5}[0-9a-f]{2}"#, caseless: true),
+        Case(pattern: #"\b[0-9a-f]{40}\b"#, caseless: true),
+        Case(pattern: #"(?:ab){2,}(?:cd)?xy"#, caseless: true),
+        Case(pattern: #"(?:abcd|bcd|cd)e"#, caseless: true),
+        Case(pattern: #"(?:foo|foobar|barfoo)\d+#"#, caseless: true),
+    ]
+
     static var allCases: [Case] {
         peerRegexes.map { Case(pattern: $0, caseless: true) } + peerRegexes.map { Case(pattern: $0, caseless: false) }
             + tricky
@@ -229,6 +281,7 @@ import TriageRegex
         "a.b.bc (x) aBc a1b ab wordy word words timeout now time out\nnow 12% fe: ÉTÉ été",
         "\u{0B}\u{85}\r\n\u{2028} tab\there, nbsp\u{A0}here",
         "abcabc ABCabc abxab ABxAB",
+        "id x12345678y, mac 00:1a:2b:3c:4d:5e, sha 0123456789abcdef0123456789abcdef01234567",
     ]
 
     // MARK: Checking one subject
@@ -241,44 +294,183 @@ import TriageRegex
         var description: String { "\(pattern.debugDescription) on \(subject.debugDescription) at \(match): \(why)" }
     }
 
-    /// Checks every match PCRE2 reports (from every start where one begins);
-    /// returns the number of matches checked and the failures.
-    static func check(
-        _ regex: any CompiledRegex, scratch: any RegexScratch, prefilter: RegexPrefilter, resetsStart: Bool,
-        pattern: String, subject: String
-    ) -> (matches: Int, failures: [Failure]) {
-        let bytes = Array(subject.utf8)
-        var folded = [UInt8](repeating: 0, count: bytes.count * 3 + 8)
-        var offsets = [Int32](repeating: 0, count: bytes.count * 3 + 9)
-        let n = bytes.withUnsafeBufferPointer { input in
-            folded.withUnsafeMutableBufferPointer { out in
-                offsets.withUnsafeMutableBufferPointer { CaseFolding.fold(input, into: out.baseAddress!, offsets: $0.baseAddress!) }
+    /// What the analysis claims about one regex.
+    struct Claims {
+        var prefilter: RegexPrefilter?
+        var gate: RegexRunGate?
+        /// The bytes and length bounds of every match, gate or not.
+        var shape: ByteShape?
+        var resetsStart = false
+
+        init(_ c: Case) {
+            prefilter = RegexLiteralAnalysis.prefilter(pattern: c.pattern, caseInsensitive: c.caseless, options: c.options)
+            gate = RegexLiteralAnalysis.runGate(pattern: c.pattern, caseInsensitive: c.caseless, options: c.options)
+            if let tree = RegexParser.parse(c.pattern, caseInsensitive: c.caseless, options: c.options) {
+                resetsStart = tree.resetsMatchStart
+                if !tree.resetsMatchStart { shape = RegexLiteralAnalysis.shape(tree.root) }
             }
         }
-        folded.removeSubrange(n...)
-        /// The folded offset of input offset `i` (a scalar boundary).
-        func foldedOffset(_ i: Int) -> Int { (0...n).first { Int(offsets[$0]) >= i }! }
+
+        var claimsNothing: Bool { prefilter == nil && gate == nil && shape == nil }
+    }
+
+    /// A regex compiled for the original text, and, when caseless, compiled
+    /// as the engine does for the folded text (case-sensitively when its
+    /// literals are fold invariant).
+    struct Compiled {
+        var original: any CompiledRegex
+        var folded: (any CompiledRegex)?
+
+        init(_ c: Case, backend: PCRE2Backend) throws {
+            original = try backend.compile(c.pattern, options: RegexCompileOptions(caseInsensitive: c.caseless, options: c.options))
+            if c.caseless {
+                let caseless = !RegexLiteralAnalysis.isFoldInvariant(pattern: c.pattern, options: c.options)
+                folded = try backend.compile(c.pattern, options: RegexCompileOptions(caseInsensitive: caseless, options: c.options))
+            }
+        }
+    }
+
+    /// A subject, its folded text and the map between the two.
+    struct Subject {
+        var bytes: [UInt8]
+        var folded: [UInt8]
+        /// For each folded byte (and the end), the original offset of its scalar.
+        var offsets: [Int32]
+
+        init(_ subject: String) {
+            bytes = Array(subject.utf8)
+            folded = [UInt8](repeating: 0, count: bytes.count * 3 + 8)
+            offsets = [Int32](repeating: 0, count: bytes.count * 3 + 9)
+            let n = bytes.withUnsafeBufferPointer { input in
+                folded.withUnsafeMutableBufferPointer { out in
+                    offsets.withUnsafeMutableBufferPointer { CaseFolding.fold(input, into: out.baseAddress!, offsets: $0.baseAddress!) }
+                }
+            }
+            folded.removeSubrange(n...)
+            offsets.removeSubrange((n + 1)...)
+        }
+
+        /// The folded offset of original offset `i` (a scalar boundary).
+        func foldedOffset(_ i: Int) -> Int { offsets.firstIndex { Int($0) >= i }! }
+    }
+
+    /// Every match PCRE2 reports, searching from every character where one begins.
+    static func allMatches(_ regex: any CompiledRegex, in text: [UInt8], scratch: any RegexScratch) -> [Range<Int>] {
+        var out: [Range<Int>] = []
+        var start = 0
+        while start <= text.count {
+            let result = text.withUnsafeBufferPointer { regex.firstMatch(in: $0, from: start, validUTF8: true, scratch: scratch) }
+            guard case .match(let r) = result else { break }
+            out.append(r)
+            start = r.lowerBound + 1
+            while start < text.count && text[start] & 0xC0 == 0x80 { start += 1 }
+        }
+        return out
+    }
+
+    static func firstMatch(_ regex: any CompiledRegex, in text: [UInt8], from start: Int?, scratch: any RegexScratch) -> RegexSearchResult {
+        guard let start else { return .noMatch }
+        return text.withUnsafeBufferPointer { regex.firstMatch(in: $0, from: start, validUTF8: true, scratch: scratch) }
+    }
+
+    /// Checks the claims on every match PCRE2 reports, in the original text
+    /// and (caseless regexes) in the folded text, and checks the engine's use
+    /// of them: a search started where `searchStart` or `firstRunStart` says
+    /// finds the same first match as a search from 0, and none at all when
+    /// they say nothing can match. Returns the number of matches checked and
+    /// the failures.
+    static func check(
+        _ regex: Compiled, scratch: any RegexScratch, claims: Claims, pattern: String, subject: String
+    ) -> (matches: Int, failures: [Failure]) {
+        let t = Subject(subject)
+        let folded = t.folded
+        var failures: [Failure] = []
+        func fail(_ r: Range<Int>, _ why: String) {
+            failures.append(Failure(pattern: pattern, subject: subject, match: r, why: why))
+        }
+
+        /// One match, `lo..<hi` in the folded text (`r` as reported).
+        func checkMatch(_ lo: Int, _ hi: Int, _ r: Range<Int>, _ where_: String) {
+            let window = folded[lo..<hi]
+            let shown = String(decoding: window, as: UTF8.self).debugDescription
+            if let p = claims.prefilter {
+                let scope = claims.resetsStart ? folded[...] : window
+                if !p.literals.contains(where: { contains(scope, $0) }) {
+                    fail(r, "\(where_): no literal in \(String(decoding: scope, as: UTF8.self).debugDescription)")
+                }
+                if p.atMatchStart, !p.literals.contains(where: { folded[lo...].starts(with: $0) }) {
+                    fail(r, "\(where_): no literal at the match start")
+                }
+                if !claims.resetsStart, !hasLead(p, folded, lo, hi) {
+                    fail(r, "\(where_): no literal in \(shown) with a lead in \(p.prefixBytes.map { "\($0)" } ?? "any") of at most \(p.maxPrefixLength.map(String.init) ?? "any") bytes")
+                }
+            }
+            if let s = claims.shape {
+                if hi - lo < s.minLength { fail(r, "\(where_): \(shown) is shorter than \(s.minLength)") }
+                if let m = s.maxLength, hi - lo > m { fail(r, "\(where_): \(shown) is longer than \(m)") }
+                if let b = window.first(where: { !s.bytes.contains($0) }) { fail(r, "\(where_): byte \(b) of \(shown) is not in \(s.bytes)") }
+            }
+            if let g = claims.gate, hi - lo < g.minLength || window.contains(where: { !g.bytes.contains($0) }) {
+                fail(r, "\(where_): \(shown) is not a run of \(g.minLength) in \(g.bytes)")
+            }
+        }
 
         var matches = 0
-        var failures: [Failure] = []
-        var start = 0
-        while start <= bytes.count {
-            let result = bytes.withUnsafeBufferPointer { regex.firstMatch(in: $0, from: start, validUTF8: true, scratch: scratch) }
-            guard case .match(let r) = result else { break }
+        for r in allMatches(regex.original, in: t.bytes, scratch: scratch) {
             matches += 1
-            let lo = foldedOffset(r.lowerBound)
-            let hi = foldedOffset(r.upperBound)
-            let window = resetsStart ? folded[...] : folded[lo..<hi]
-            if !prefilter.literals.contains(where: { contains(window, $0) }) {
-                failures.append(Failure(pattern: pattern, subject: subject, match: r, why: "no literal in \(String(decoding: window, as: UTF8.self).debugDescription)"))
+            checkMatch(t.foldedOffset(r.lowerBound), t.foldedOffset(r.upperBound), r, "original")
+        }
+        if let fr = regex.folded {
+            for r in allMatches(fr, in: folded, scratch: scratch) {
+                matches += 1
+                checkMatch(r.lowerBound, r.upperBound, r, "folded")
             }
-            if prefilter.atMatchStart, !prefilter.literals.contains(where: { folded[lo...].starts(with: $0) }) {
-                failures.append(Failure(pattern: pattern, subject: subject, match: r, why: "no literal at the match start"))
+        }
+
+        // The engine's use: where a search may start in the folded text (nil: nowhere).
+        var starts: [(String, Int?)] = []
+        if let p = claims.prefilter, !claims.resetsStart {
+            let h1 = p.literals.compactMap { LiteralSet.firstIndex(of: $0, in: folded) }.min()
+            starts.append(("the literal bound", h1.map { h in folded.withUnsafeBufferPointer { p.searchStart(in: $0, earliestOccurrence: h) } }))
+        }
+        if let g = claims.gate {
+            starts.append(("the first run", folded.withUnsafeBufferPointer { g.firstRunStart(in: $0) }))
+        }
+        for (what, start) in starts {
+            if let start, start > 0, start < folded.count, folded[start] & 0xC0 == 0x80 {
+                fail(start..<start, "\(what) is inside a character")
             }
-            start = r.lowerBound + 1
-            while start < bytes.count && bytes[start] & 0xC0 == 0x80 { start += 1 }
+            let expected = firstMatch(regex.original, in: t.bytes, from: 0, scratch: scratch)
+            let got = firstMatch(regex.original, in: t.bytes, from: start.map { Int(t.offsets[$0]) }, scratch: scratch)
+            if !same(expected, got) { fail(0..<0, "original: from \(what) \(start.map(String.init) ?? "(none)"): \(got), from 0: \(expected)") }
+            if let fr = regex.folded {
+                let expected = firstMatch(fr, in: folded, from: 0, scratch: scratch)
+                let got = firstMatch(fr, in: folded, from: start, scratch: scratch)
+                if !same(expected, got) { fail(0..<0, "folded: from \(what) \(start.map(String.init) ?? "(none)"): \(got), from 0: \(expected)") }
+            }
         }
         return (matches, failures)
+    }
+
+    /// Equal results, or one of them stopped by a limit.
+    static func same(_ a: RegexSearchResult, _ b: RegexSearchResult) -> Bool {
+        switch (a, b) {
+        case (.limitExceeded, _), (_, .limitExceeded), (.failed, _), (_, .failed): return true
+        default: return a == b
+        }
+    }
+
+    /// Whether some literal occurs inside `folded[lo..<hi]` with only
+    /// `prefixBytes` before it in the match, at most `maxPrefixLength` of them.
+    static func hasLead(_ p: RegexPrefilter, _ folded: [UInt8], _ lo: Int, _ hi: Int) -> Bool {
+        for lit in p.literals where lit.count <= hi - lo {
+            for h in lo...(hi - lit.count) {
+                if let m = p.maxPrefixLength, h - lo > m { break }
+                if let b = p.prefixBytes, h > lo, !b.contains(folded[h - 1]) { break }
+                if folded[h..<(h + lit.count)].elementsEqual(lit) { return true }
+            }
+        }
+        return false
     }
 
     static func contains(_ haystack: ArraySlice<UInt8>, _ needle: [UInt8]) -> Bool {
@@ -293,33 +485,47 @@ import TriageRegex
 
     // MARK: Tests
 
-    @Test(arguments: allCases)
-    func prefilterIsSound(c: Case) throws {
-        let prefilter = RegexLiteralAnalysis.prefilter(pattern: c.pattern, caseInsensitive: c.caseless, options: c.options)
-        let tree = RegexParser.parse(c.pattern, caseInsensitive: c.caseless, options: c.options)
-        guard let prefilter else { return }  // runs always: nothing to check
-        let tree2 = try #require(tree, "a prefilter without a parse")
-        let regex = try backend.compile(c.pattern, options: RegexCompileOptions(caseInsensitive: c.caseless, options: c.options))
-        let scratch = backend.makeScratch(limits: MatchLimits())
-        var rng = SplitMix64(seed: Self.seed(c.pattern) &+ (c.caseless ? 1 : 0))
-        var subjects = Self.corpus
-        for _ in 0..<100 {
+    /// Subjects for one regex: the corpus, strings sampled from its syntax
+    /// tree in context and varied, and dense random strings over the
+    /// characters its samples use (long runs, near misses, overlaps).
+    static func subjects(for tree: RegexSyntaxTree, seed: UInt64, samples: Int = 100) -> [String] {
+        var rng = SplitMix64(seed: seed)
+        var subjects = corpus
+        var alphabet: [Unicode.Scalar] = [" ", "x", "-", ".", "\n", "é"]
+        for _ in 0..<samples {
             var sampler = Sampler(rng: rng)
             var sample: [Unicode.Scalar] = []
-            sampler.sample(tree2.root, into: &sample)
+            sampler.sample(tree.root, into: &sample)
             rng = sampler.rng
+            if alphabet.count < 64 { alphabet += sample.prefix(8) }
             let s = String(String.UnicodeScalarView(sample))
-            let context = ["", " ", "x ", "Error: ", "ẞ", "\n", "9", "_"]
+            let context = ["", " ", "x ", "Error: ", "ẞ", "\n", "9", "_", "x", "y"]
             let left = context[Int(rng.next() % UInt64(context.count))]
             let right = context[Int(rng.next() % UInt64(context.count))]
             subjects.append(left + s + right)
-            subjects.append(Self.vary(left + s + right, rng: &rng))
-            subjects.append(Self.vary(s, rng: &rng))
+            subjects.append(vary(left + s + right, rng: &rng))
+            subjects.append(vary(s, rng: &rng))
+            subjects.append(s + String(alphabet[Int(rng.next() % UInt64(alphabet.count))]) + s)
         }
+        for _ in 0..<samples {
+            let n = Int(rng.next() % 48)
+            let random = (0..<n).map { _ in alphabet[Int(rng.next() % UInt64(alphabet.count))] }
+            subjects.append(String(String.UnicodeScalarView(random)))
+        }
+        return subjects
+    }
+
+    @Test(arguments: allCases + leadCases)
+    func analysisIsSound(c: Case) throws {
+        let claims = Claims(c)
+        guard !claims.claimsNothing else { return }  // runs always: nothing to check
+        let tree = try #require(RegexParser.parse(c.pattern, caseInsensitive: c.caseless, options: c.options), "claims without a parse")
+        let regex = try Compiled(c, backend: backend)
+        let scratch = backend.makeScratch(limits: MatchLimits())
         var matches = 0
         var failures: [Failure] = []
-        for subject in subjects {
-            let r = Self.check(regex, scratch: scratch, prefilter: prefilter, resetsStart: tree2.resetsMatchStart, pattern: c.pattern, subject: subject)
+        for subject in Self.subjects(for: tree, seed: Self.seed(c.pattern) &+ (c.caseless ? 1 : 0)) {
+            let r = Self.check(regex, scratch: scratch, claims: claims, pattern: c.pattern, subject: subject)
             matches += r.matches
             failures += r.failures
         }
@@ -332,43 +538,83 @@ import TriageRegex
     /// analysis combines (optional and repeated groups, empty branches,
     /// lookarounds, inline case changes, classes), against sampled and
     /// random subjects.
-    @Test func randomRegexesAreSound() throws {
-        var rng = SplitMix64(seed: 2024)
+    static let randomRuns: [(UInt64, [String])] = [
+        (2024, RegexGenerator.atoms), (7, RegexGenerator.atoms + RegexGenerator.classAtoms),
+    ]
+
+    @Test(arguments: randomRuns)
+    func randomRegexesAreSound(seed: UInt64, atoms: [String]) throws {
+        var rng = SplitMix64(seed: seed)
         let scratch = backend.makeScratch(limits: MatchLimits())
         var failures: [Failure] = []
-        var checkedRegexes = 0
+        var checked = (regexes: 0, prefilters: 0, bounded: 0, gates: 0)
         var matches = 0
         for k in 0..<1500 {
-            var gen = RegexGenerator(rng: rng)
+            var gen = RegexGenerator(rng: rng, atoms: atoms)
             let pattern = gen.alternation(depth: 0)
             rng = gen.rng
-            let caseless = k % 3 != 0
-            guard let prefilter = RegexLiteralAnalysis.prefilter(pattern: pattern, caseInsensitive: caseless, options: []),
-                let tree = RegexParser.parse(pattern, caseInsensitive: caseless, options: []),
-                let regex = try? backend.compile(pattern, options: RegexCompileOptions(caseInsensitive: caseless, options: []))
+            let c = Case(pattern: pattern, caseless: k % 3 != 0)
+            let claims = Claims(c)
+            guard !claims.claimsNothing, let tree = RegexParser.parse(pattern, caseInsensitive: c.caseless, options: []),
+                let regex = try? Compiled(c, backend: backend)
             else { continue }
-            checkedRegexes += 1
-            var subjects: [String] = []
-            for _ in 0..<40 {
-                var sampler = Sampler(rng: rng)
-                var sample: [Unicode.Scalar] = []
-                sampler.sample(tree.root, into: &sample)
-                rng = sampler.rng
-                subjects.append(String(String.UnicodeScalarView(sample)))
-                subjects.append(Self.vary(String(String.UnicodeScalarView(sample)), rng: &rng))
-                let alphabet = Array("abcABCkK\u{212A}ßẞSsſµΜμé0159. x-%#@zqΣσς".unicodeScalars)
-                let random = (0..<(rng.next() % 12)).map { _ in alphabet[Int(rng.next() % UInt64(alphabet.count))] }
-                subjects.append(String(String.UnicodeScalarView(random)))
+            checked.regexes += 1
+            if let p = claims.prefilter {
+                checked.prefilters += 1
+                if !p.atMatchStart && (p.prefixBytes != nil || p.maxPrefixLength != nil) { checked.bounded += 1 }
             }
+            if claims.gate != nil { checked.gates += 1 }
+            var subjects = Self.subjects(for: tree, seed: rng.next(), samples: 30)
+            subjects.removeFirst(Self.corpus.count)
             for subject in subjects {
-                let r = Self.check(regex, scratch: scratch, prefilter: prefilter, resetsStart: tree.resetsMatchStart, pattern: pattern, subject: subject)
+                let r = Self.check(regex, scratch: scratch, claims: claims, pattern: pattern, subject: subject)
                 matches += r.matches
                 failures += r.failures
             }
         }
         #expect(failures.isEmpty, "\(failures.prefix(5).map(\.description).joined(separator: "\n"))")
-        #expect(checkedRegexes > 200)
+        print("random regexes (seed \(seed)): \(checked), \(matches) matches")
+        #expect(checked.regexes > 1000 && checked.prefilters > 150 && checked.bounded > 50 && checked.gates > 20, "\(checked)")
         #expect(matches > 3000)
+    }
+
+    /// Without UCP, `\w` and the POSIX classes the parser enumerates match
+    /// exactly their ASCII members, in either case mode (PCRE2's default
+    /// tables classify ASCII only, and caseless matching does not widen them).
+    @Test(arguments: [#"\w"#, "[[:word:]]", "[[:alpha:]]", "[[:alnum:]]", #"[\w]"#, #"\d"#, #"\s"#, "[[:xdigit:]]"])
+    func enumeratedClassesMatchTheirMembers(pattern: String) throws {
+        let tree = try #require(RegexParser.parse(pattern, caseInsensitive: false, options: []))
+        guard case .set(let cls, _) = tree.root else {
+            Issue.record("not a class: \(tree.root)")
+            return
+        }
+        #expect(!cls.open && !cls.negated)
+        let members = Set((cls.written + cls.implied).flatMap { Array($0) })
+        let scratch = backend.makeScratch(limits: MatchLimits())
+        for caseless in [false, true] {
+            let regex = try backend.compile(pattern, options: RegexCompileOptions(caseInsensitive: caseless, options: []))
+            var wrong: [String] = []
+            for v in UInt32(0)...0x3000 {
+                guard let c = Unicode.Scalar(v) else { continue }
+                let text = Array(String(c).utf8)
+                let matched = text.withUnsafeBufferPointer { regex.firstMatch(in: $0, from: 0, validUTF8: true, scratch: scratch) } != .noMatch
+                if matched != members.contains(v) { wrong.append("U+\(String(v, radix: 16))") }
+            }
+            #expect(wrong.isEmpty, "\(caseless ? "caseless" : "case-sensitive"): \(wrong.prefix(10))")
+        }
+    }
+
+    /// `\G` holds where the search starts, so a search started later finds
+    /// matches a search from 0 does not: such regexes get no search start.
+    @Test func searchStartAssertionDependsOnTheStart() throws {
+        let regex = try backend.compile(#"\Gfoo"#, options: RegexCompileOptions(caseInsensitive: true, options: []))
+        let scratch = backend.makeScratch(limits: MatchLimits())
+        let text = Array("x foo".utf8)
+        #expect(Self.firstMatch(regex, in: text, from: 0, scratch: scratch) == .noMatch)
+        #expect(Self.firstMatch(regex, in: text, from: 2, scratch: scratch) == .match(2..<5))
+        let p = try #require(RegexLiteralAnalysis.prefilter(pattern: #"\Gfoo"#, caseInsensitive: true, options: []))
+        #expect(!p.atMatchStart && p.prefixBytes == nil && p.maxPrefixLength == nil)
+        #expect(RegexLiteralAnalysis.runGate(pattern: #"\G\d{8}"#, caseInsensitive: true, options: []) == nil)
     }
 
     /// Every character PCRE2 matches caselessly with a given one folds to one
@@ -498,11 +744,18 @@ struct Sampler {
 /// Random regexes in the supported syntax.
 struct RegexGenerator {
     var rng: SplitMix64
+    var atoms = RegexGenerator.atoms
 
     static let atoms = [
         "a", "b", "c", "ab", "K", "k", "ß", "µ", "é", "S", #"\d"#, "[ab]", "[a-c]", "[Kß]", "[^a]", ".", #"\."#, "%", "#",
         "@", "zq", "Σ", "[%#]",
         #"\Qa+\E"#, "x", #"\b"#, "(?=a)", "(?<=b)", "(?!c)", "$", #"\x{212A}"#, "[[:digit:]]",
+    ]
+    /// Classes and escapes for byte shapes: small, large, folding into ASCII,
+    /// non-ASCII, multi-byte folds, zero-width.
+    static let classAtoms = [
+        "[0-9a-f]", "[ -]", #"\w"#, #"\s"#, #"\h"#, "[à-ÿ]", "ſ", "İ", "ﬁ", "[A-F]", #"[\x{100}-\x{3000}]"#, "[[:alpha:]]",
+        #"\d{2,4}"#, "[a-c]{3}", #"\S"#, #"\R"#, "(?<=[0-9])", "(?![a-f])", "ǅ",
     ]
     static let quantifiers = ["", "", "", "?", "*", "+", "{2}", "{0,2}", "{1,3}", "??", "*+", "{2,}"]
 
@@ -524,7 +777,7 @@ struct RegexGenerator {
                 out += item
                 continue
             } else {
-                item = pick(RegexGenerator.atoms)
+                item = pick(atoms)
             }
             let zeroWidth = item == #"\b"# || item == "$" || item.hasPrefix("(?=") || item.hasPrefix("(?<") || item.hasPrefix("(?!")
             out += item + (zeroWidth ? "" : pick(RegexGenerator.quantifiers))

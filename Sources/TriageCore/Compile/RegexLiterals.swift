@@ -51,7 +51,29 @@
 ///
 /// `\K` moves the reported start of a match past text the pattern consumed:
 /// literals may then lie before the reported match (still in the subject), and
-/// `atMatchStart` is never set.
+/// `atMatchStart` is never set. Nor is it with `\G`, which holds where the
+/// search starts: a search started at the literal could match where one from
+/// the start of the text does not.
+///
+/// ## Where the literal sits
+///
+/// When the literals are not at the match start, the analysis also says what
+/// can precede one in a match (`RegexPrefilter.prefixBytes`,
+/// `maxPrefixLength`), so that a search can start shortly before the first
+/// occurrence instead of at offset 0. Every node also gets a *shape*
+/// (`RegexShapes.swift`): the bytes its matches consist of and their length
+/// bounds. Prefix and exact sets sit at the start of a match. A suffix or
+/// factor set carries a *lead*: the bytes, and how many, that can come
+/// before its occurrence. In `ab` a literal found in the `b` part has all
+/// of the `a` part before it (a's shape followed by the lead it had in `b`);
+/// one that joins a's suffix to b's prefix starts where a's suffix did. A
+/// suffix of `x{m,n}` taken from `x^k` has up to `n - k` more copies before
+/// it. Alternation unions the leads. Two steps move an occurrence later
+/// inside a literal, and their leads grow by the bytes skipped: dropping
+/// literals that contain a shorter one, and cutting literals to their last
+/// bytes to fit the bound. A suffix set holding the empty string (no
+/// information) is, to `cross`, an occurrence at the end of the match, so
+/// its lead is the whole match.
 ///
 /// ## Cost model
 ///
@@ -76,10 +98,59 @@ public struct RegexPrefilter: Sendable, Hashable {
     /// assertions such as \b or lookbehind allowed), so a search may begin at the
     /// first place a literal occurs.
     public var atMatchStart: Bool
+    /// How far before a literal occurrence a match can start. For every match
+    /// of the regex, starting at `s` in the folded text `T`, some occurrence
+    /// of one of `literals` that lies inside the match starts at an `h ≥ s`
+    /// such that every byte of `T[s..<h]` is in `prefixBytes` (nil: any byte)
+    /// and `h - s ≤ maxPrefixLength` (nil: any distance). Both are empty and
+    /// zero when `atMatchStart`.
+    ///
+    /// ## Why the earliest occurrence bounds every match
+    ///
+    /// Let `h1` be the start of the earliest occurrence of any literal in the
+    /// text, and `r` the start of the run of `prefixBytes` bytes that ends at
+    /// `h1` (`r = h1` when the byte before `h1` is not in the set). Take any
+    /// match, starting at `s`, with its occurrence at `h` as above; `h1 ≤ h`
+    /// since `h1` is the earliest. Then `s ≥ h - maxPrefixLength ≥ h1 -
+    /// maxPrefixLength`. And either `s ≥ h1 ≥ r`, or `s < h1 ≤ h`, in which
+    /// case `T[s..<h1]` is part of `T[s..<h]`, all in `prefixBytes`, so the run
+    /// ending at `h1` reaches back at least to `s`: `r ≤ s`. So no match
+    /// starts before `max(r, h1 - maxPrefixLength)` (`searchStart`). The
+    /// occurrence need not be the earliest, nor the same for every match:
+    /// only the existence of one with a pure, short lead is claimed.
+    ///
+    /// A search from that offset reports the same first match as one from 0:
+    /// PCRE2 tries start positions in increasing order, none before the bound
+    /// can succeed, and lookbehind and `\b` still see the bytes before the
+    /// start offset. (`\G`, which does depend on the start offset, gets no
+    /// bound.)
+    public var prefixBytes: ByteSet?
+    public var maxPrefixLength: Int?
 
-    public init(literals: [[UInt8]], atMatchStart: Bool) {
+    public init(literals: [[UInt8]], atMatchStart: Bool, prefixBytes: ByteSet? = nil, maxPrefixLength: Int? = nil) {
         self.literals = literals
         self.atMatchStart = atMatchStart
+        self.prefixBytes = atMatchStart ? ByteSet() : prefixBytes
+        self.maxPrefixLength = atMatchStart ? 0 : maxPrefixLength
+    }
+
+    /// Where a search of the folded `text` may start, given `earliestOccurrence`,
+    /// the start of the earliest occurrence in `text` of any of the literals:
+    /// `max(r, h1 - maxPrefixLength)` as explained at `prefixBytes`, moved
+    /// back to the start of a character (PCRE2 requires one).
+    @inlinable
+    public func searchStart(in text: UnsafeBufferPointer<UInt8>, earliestOccurrence h1: Int) -> Int {
+        guard h1 > 0, h1 <= text.count else { return 0 }
+        if atMatchStart { return h1 }
+        var bound = 0
+        if let m = maxPrefixLength, m < h1 { bound = h1 - m }
+        if let p = prefixBytes {
+            var r = h1
+            while r > bound && p.contains(text[r - 1]) { r -= 1 }
+            bound = r
+        }
+        while bound > 0 && bound < text.count && text[bound] & 0xC0 == 0x80 { bound -= 1 }
+        return bound
     }
 }
 
@@ -98,7 +169,12 @@ public enum RegexLiteralAnalysis {
     /// nil when no usable literal set exists (the regex then runs on every incident).
     public static func prefilter(pattern: String, caseInsensitive: Bool, options: RegexOptions) -> RegexPrefilter? {
         guard let tree = RegexParser.parse(pattern, caseInsensitive: caseInsensitive, options: options) else { return nil }
-        return select(info(tree.root), startsAllowed: !tree.resetsMatchStart)
+        var found = select(info(tree.root), startsAllowed: !tree.resetsMatchStart && !tree.assertsSearchStart)
+        if tree.resetsMatchStart || tree.assertsSearchStart {
+            found?.prefixBytes = nil
+            found?.maxPrefixLength = nil
+        }
+        return found
     }
 
     /// True when the pattern parses, has no inline option settings, and every literal
@@ -126,10 +202,17 @@ public enum RegexLiteralAnalysis {
     /// set, or the prefix set when it is nearly as cheap.
     static func select(_ info: LiteralInfo, startsAllowed: Bool) -> RegexPrefilter? {
         var best = LiteralSet.emptyString
-        for candidate in [info.factor, info.exact, info.prefix, info.suffix] {
+        var bestLead = Lead.zero
+        let candidates: [(LiteralSet?, Lead)] = [
+            (info.factor, info.factorLead), (info.exact, .zero), (info.prefix, .zero), (info.suffix, info.suffixLead),
+        ]
+        for (candidate, lead) in candidates {
             guard let candidate, candidate.cost.isFinite else { continue }
-            let set = candidate.substringMinimal()
-            if set.cost < best.cost { best = set }
+            let (set, shift) = candidate.substringMinimal()
+            if set.cost < best.cost {
+                best = set
+                bestLead = lead.then(shift)
+            }
         }
         guard best.cost.isFinite else { return nil }
         if startsAllowed {
@@ -141,7 +224,9 @@ public enum RegexLiteralAnalysis {
             }
         }
         guard best.cost <= LiteralCost.maxUseful else { return nil }
-        return RegexPrefilter(literals: best.sortedLiterals, atMatchStart: false)
+        return RegexPrefilter(
+            literals: best.sortedLiterals, atMatchStart: false,
+            prefixBytes: bestLead.bytes.isFull ? nil : bestLead.bytes, maxPrefixLength: bestLead.maxLength)
     }
 
     // MARK: Analysis
@@ -149,18 +234,26 @@ public enum RegexLiteralAnalysis {
     static func info(_ node: RegexNode) -> LiteralInfo {
         switch node {
         case .empty, .assertion, .lookaround, .resetMatchStart:
-            return .exact(.emptyString)
+            return .exact(.emptyString, shape: .empty)
         case .char(let c, let caseless):
-            return .exact(LiteralSet(CaselessMatching.foldedVariants(of: c, caseless: caseless)))
+            let folds = CaselessMatching.foldedVariants(of: c, caseless: caseless)
+            return .exact(LiteralSet(folds), shape: ByteShape(folds))
         case .set(let cls, let caseless):
-            guard let members = classMembers(cls, caseless: caseless) else { return .unknown }
-            return .exact(members)
+            guard let members = classMembers(cls, caseless: caseless) else {
+                return .unknown(shape(node))
+            }
+            return .exact(members, shape: ByteShape(members))
         case .unknown, .backreference:
-            return .unknown
+            return .unknown(shape(node))
         case .concat(let items):
             // Runs of characters with one fold each become one literal directly.
-            var acc = LiteralInfo.exact(.emptyString)
+            var acc = LiteralInfo.exact(.emptyString, shape: .empty)
             var run: [UInt8] = []
+            func flush() {
+                guard !run.isEmpty else { return }
+                acc = concat(acc, .exact(LiteralSet([run]), shape: ByteShape([run])))
+                run = []
+            }
             for item in items {
                 if case .char(let c, let caseless) = item {
                     if c.isASCII {
@@ -174,13 +267,10 @@ public enum RegexLiteralAnalysis {
                         continue
                     }
                 }
-                if !run.isEmpty {
-                    acc = concat(acc, .exact(LiteralSet([run])))
-                    run = []
-                }
+                flush()
                 acc = concat(acc, info(item))
             }
-            if !run.isEmpty { acc = concat(acc, .exact(LiteralSet([run]))) }
+            flush()
             return acc
         case .alternation(let branches):
             return alternate(branches.map(info))
@@ -227,10 +317,13 @@ public enum RegexLiteralAnalysis {
         return b.ends.isEmpty ? nil : b.build()
     }
 
+    /// The information for `ab`. Beside the literal sets it tracks where a
+    /// suffix or factor occurrence sits in a match (`Lead`): a literal found
+    /// in the `b` part has all of the `a` part before it.
     static func concat(_ a: LiteralInfo, _ b: LiteralInfo) -> LiteralInfo {
         if a.exact?.isEmptyStringOnly == true { return b }
         if b.exact?.isEmptyStringOnly == true { return a }
-        var r = LiteralInfo.unknown
+        var r = LiteralInfo.unknown(a.shape.then(b.shape))
         if let ae = a.exact, let be = b.exact { r.exact = LiteralSet.cross(ae, be) }
         // Every match starts with a match of `a`: its exact set extended by
         // b's prefixes, or the exact set alone when that is cheaper.
@@ -240,33 +333,62 @@ public enum RegexLiteralAnalysis {
         } else {
             r.prefix = a.prefix
         }
+        // A suffix of `a` is where a's suffix occurrence is; the `b` part
+        // starts after all of `a`.
+        let aSuffixLead = a.suffix === a.exact ? Lead.zero : a.suffixLead
+        let bStart = Lead.zero.after(a.shape)
         if let be = b.exact {
             let extended = a.suffix === a.exact ? r.exact : LiteralSet.cross(a.suffix, be)
-            r.suffix = LiteralSet.cheapest([extended, be])
+            let k = LiteralSet.cheapestIndex([extended, be])!
+            r.suffix = k == 0 ? extended! : be
+            r.suffixLead = k == 0 ? aSuffixLead : bStart
         } else {
             r.suffix = b.suffix
+            r.suffixLead = b.suffixLead.after(a.shape)
         }
         // In a match of `ab` the end of the `a` part runs into the start of the `b` part.
         let joined = a.suffix === a.exact && b.prefix === b.exact ? r.exact : LiteralSet.cross(a.suffix, b.prefix)
-        r.factor = LiteralSet.cheapest([a.factor, b.factor, joined, r.exact, r.prefix, r.suffix])
+        let factors: [(LiteralSet?, Lead)] = [
+            (a.factor, a.factorLead), (b.factor, b.factorLead.after(a.shape)), (joined, aSuffixLead), (r.exact, .zero),
+            (r.prefix, .zero), (r.suffix, r.suffixLead),
+        ]
+        let k = LiteralSet.cheapestIndex(factors.map(\.0))
+        r.factor = k.map { factors[$0].0! } ?? .emptyString
+        r.factorLead = k.map { factors[$0].1 } ?? .zero
+        r.settle()
         return r
     }
 
     static func alternate(_ branches: [LiteralInfo]) -> LiteralInfo {
-        var r = LiteralInfo.unknown
+        var r = LiteralInfo.unknown(ByteShape.either(branches.map(\.shape)))
         if branches.allSatisfy({ $0.exact != nil }) {
             r.exact = LiteralSet.union(branches.map { $0.exact! }, keepingEmpty: true)
         }
         r.prefix = LiteralSet.union(branches.map(\.prefix))?.prefixMinimal()
             ?? LiteralSet.shrinkingPrefixes(branches.map(\.prefix))
-        r.suffix = LiteralSet.union(branches.map(\.suffix))
-            ?? LiteralSet.shrinkingSuffixes(branches.map(\.suffix))
-        r.factor = LiteralSet.cheapest([LiteralSet.union(branches.map(\.factor)), r.exact, r.prefix, r.suffix])
+        let suffixLead = Lead.either(branches.map { $0.suffix === $0.exact ? .zero : $0.suffixLead })
+        if let u = LiteralSet.union(branches.map(\.suffix)) {
+            r.suffix = u
+            r.suffixLead = suffixLead
+        } else {
+            let (cut, shift) = LiteralSet.shrinkingSuffixes(branches.map(\.suffix))
+            r.suffix = cut
+            r.suffixLead = suffixLead.then(shift)
+        }
+        let factors: [(LiteralSet?, Lead)] = [
+            (LiteralSet.union(branches.map(\.factor)), Lead.either(branches.map(\.factorLead))), (r.exact, .zero),
+            (r.prefix, .zero), (r.suffix, r.suffixLead),
+        ]
+        let k = LiteralSet.cheapestIndex(factors.map(\.0))
+        r.factor = k.map { factors[$0].0! } ?? .emptyString
+        r.factorLead = k.map { factors[$0].1 } ?? .zero
+        r.settle()
         return r
     }
 
     static func repeated(_ x: LiteralInfo, min lo: Int, max hi: Int?) -> LiteralInfo {
-        if hi == 0 { return .exact(.emptyString) }
+        if hi == 0 { return .exact(.emptyString, shape: .empty) }
+        let shape = x.shape.repeated(min: lo, max: hi)
         // The exact set of x{lo,hi}: the union of x^k for k in lo...hi, when small.
         var exact: LiteralSet? = nil
         if let xe = x.exact, let hi, hi <= maxExactRepeat {
@@ -281,13 +403,27 @@ public enum RegexLiteralAnalysis {
         }
         if lo == 0 {
             let e = exact ?? .emptyString
-            return LiteralInfo(exact: exact, prefix: e, suffix: e, factor: .emptyString)
+            var r = LiteralInfo.unknown(shape)
+            r.exact = exact
+            r.prefix = e
+            r.suffix = e
+            r.suffixLead = exact == nil ? r.suffixLead : .zero
+            return r
         }
         // Every match of x{lo,hi} starts with, ends with and contains a match
-        // of x^k for k ≤ lo.
+        // of x^k for k ≤ lo. A factor of x^k lies in the first k copies, where
+        // it lay in x^k alone; a suffix lies in the last k copies, after up to
+        // hi - k others.
+        let copies = Swift.min(lo, maxRepeatCopies)
         var r = x
-        for _ in 1..<Swift.min(lo, maxRepeatCopies) { r = concat(r, x) }
-        if lo > maxRepeatCopies || hi != lo { r.exact = exact }
+        for _ in 1..<copies { r = concat(r, x) }
+        if lo > maxRepeatCopies || hi != lo {
+            let before = x.shape.repeated(min: 0, max: hi.map { $0 - copies })
+            r.suffixLead = (r.suffix === r.exact ? Lead.zero : r.suffixLead).after(before)
+            r.exact = exact
+        }
+        r.shape = shape
+        r.settle()
         return r
     }
 
@@ -321,16 +457,37 @@ public enum RegexLiteralAnalysis {
 
 /// What is known about the strings a node matches; see `RegexLiteralAnalysis`.
 /// `.emptyString` as a prefix, suffix or factor set means "no information".
+///
+/// `suffixLead` and `factorLead` say where an occurrence of the suffix or
+/// factor set sits in a match: some occurrence has only `Lead.bytes` before
+/// it, at most `Lead.maxLength` of them (a prefix or exact occurrence sits
+/// at the start). `shape` describes the whole match.
 struct LiteralInfo: Sendable {
     var exact: LiteralSet?
     var prefix: LiteralSet
     var suffix: LiteralSet
     var factor: LiteralSet
+    var suffixLead = Lead.zero
+    var factorLead = Lead.zero
+    var shape: ByteShape
 
-    static let unknown = LiteralInfo(exact: nil, prefix: .emptyString, suffix: .emptyString, factor: .emptyString)
+    static func unknown(_ shape: ByteShape) -> LiteralInfo {
+        LiteralInfo(
+            exact: nil, prefix: .emptyString, suffix: .emptyString, factor: .emptyString,
+            suffixLead: Lead.zero.after(shape), shape: shape)
+    }
 
-    static func exact(_ e: LiteralSet) -> LiteralInfo {
-        LiteralInfo(exact: e, prefix: e, suffix: e, factor: e)
+    /// A suffix set holding the empty string (say, "no information") still
+    /// takes part in concatenations, where `cross` treats its empty member as
+    /// an occurrence at the very end of the match: its lead is then the
+    /// whole match. (An exact set has every match as a member, empty ones
+    /// included, so its lead stays zero.)
+    mutating func settle() {
+        if suffix.containsEmpty && suffix !== exact { suffixLead = Lead.zero.after(shape) }
+    }
+
+    static func exact(_ e: LiteralSet, shape: ByteShape) -> LiteralInfo {
+        LiteralInfo(exact: e, prefix: e, suffix: e, factor: e, shape: shape)
     }
 }
 
@@ -499,36 +656,44 @@ final class LiteralSet: Sendable {
         return LiteralSet(out)
     }
 
-    /// Drops every literal that contains another one.
-    func substringMinimal() -> LiteralSet {
-        if uniformLength { return self }
+    /// Drops every literal that contains another one. A match holding a
+    /// dropped literal holds the kept one a little later: the returned
+    /// `Lead` covers the bytes of the dropped literal before it.
+    func substringMinimal() -> (LiteralSet, Lead) {
+        if uniformLength { return (self, .zero) }
         let byLength = literals.sorted { $0.count < $1.count }
         var out: [[UInt8]] = []
+        var shift = Lead.zero
         for lit in byLength {
             var redundant = false
             for kept in out {
                 if kept.count >= lit.count { break }
-                if LiteralSet.contains(lit, kept) {
+                if let at = LiteralSet.firstIndex(of: kept, in: lit) {
                     redundant = true
+                    shift = Lead.either([shift, Lead(bytes: ByteSet(lit[..<at]).wholeCharacters, maxLength: at)])
                     break
                 }
             }
             if !redundant { out.append(lit) }
         }
-        return LiteralSet(out)
+        return (LiteralSet(out), shift)
     }
 
     static func contains(_ haystack: [UInt8], _ needle: [UInt8]) -> Bool {
-        if needle.isEmpty { return true }
-        if needle.count > haystack.count { return false }
+        firstIndex(of: needle, in: haystack) != nil
+    }
+
+    static func firstIndex(of needle: [UInt8], in haystack: [UInt8]) -> Int? {
+        if needle.isEmpty { return 0 }
+        if needle.count > haystack.count { return nil }
         let first = needle[0]
         var i = 0
         let last = haystack.count - needle.count
         while i <= last {
-            if haystack[i] == first, haystack[i..<(i + needle.count)].elementsEqual(needle) { return true }
+            if haystack[i] == first, haystack[i..<(i + needle.count)].elementsEqual(needle) { return i }
             i += 1
         }
-        return false
+        return nil
     }
 
     /// Brings a union of prefix sets under the bound by cutting every
@@ -539,35 +704,60 @@ final class LiteralSet: Sendable {
             var n = Swift.min(k, lit.count)
             while n > 0, n < lit.count, lit[n] & 0xC0 == 0x80 { n -= 1 }
             return Array(lit[..<n])
-        }
+        }.0
     }
 
-    /// Like `shrinkingPrefixes`, keeping the last k bytes.
-    static func shrinkingSuffixes(_ sets: [LiteralSet]) -> LiteralSet {
-        shrinking(sets) { lit, k in
+    /// Like `shrinkingPrefixes`, keeping the last k bytes. An occurrence of a
+    /// cut literal starts later than the whole one did: the returned `Lead`
+    /// covers what was cut off.
+    static func shrinkingSuffixes(_ sets: [LiteralSet]) -> (LiteralSet, Lead) {
+        func cutStart(_ lit: [UInt8], _ k: Int) -> Int {
             var start = Swift.max(0, lit.count - k)
             while start < lit.count, lit[start] & 0xC0 == 0x80 { start += 1 }
-            return Array(lit[start...])
+            return start
         }
+        let (cut, k) = shrinking(sets) { lit, k in Array(lit[cutStart(lit, k)...]) }
+        if cut.isEmptyStringOnly { return (cut, .zero) }
+        var shift = Lead.zero
+        for set in sets {
+            for lit in set.literals where lit.count > k {
+                let start = cutStart(lit, k)
+                shift = Lead.either([shift, Lead(bytes: ByteSet(lit[..<start]).wholeCharacters, maxLength: start)])
+            }
+        }
+        return (cut, shift)
     }
 
-    private static func shrinking(_ sets: [LiteralSet], cut: ([UInt8], Int) -> [UInt8]) -> LiteralSet {
+    /// The literals cut by `cut` to the largest length `k` that fits the
+    /// bound, and that `k` (0 for the empty string).
+    private static func shrinking(_ sets: [LiteralSet], cut: ([UInt8], Int) -> [UInt8]) -> (LiteralSet, Int) {
         let all = sets.flatMap(\.literals)
-        if all.contains(where: \.isEmpty) { return .emptyString }
+        if all.contains(where: \.isEmpty) { return (.emptyString, 0) }
         var k = Swift.min(all.map(\.count).max() ?? 0, 16)
         while k > 0 {
             var seen = Set<[UInt8]>()
             var out: [[UInt8]] = []
             for lit in all {
                 let c = cut(lit, k)
-                if c.isEmpty { return .emptyString }
+                if c.isEmpty { return (.emptyString, 0) }
                 if seen.insert(c).inserted { out.append(c) }
                 if out.count > maxLiterals { break }
             }
-            if out.count <= maxLiterals { return LiteralSet(out) }
+            if out.count <= maxLiterals { return (LiteralSet(out), k) }
             k -= 1
         }
-        return .emptyString
+        return (.emptyString, 0)
+    }
+
+    /// The position of the cheapest of the candidates (the first on ties);
+    /// nil when all are nil.
+    static func cheapestIndex(_ candidates: [LiteralSet?]) -> Int? {
+        var best: Int? = nil
+        for (k, c) in candidates.enumerated() {
+            guard let c else { continue }
+            if best == nil || c.cost < candidates[best!]!.cost { best = k }
+        }
+        return best
     }
 
     /// The cheapest of the candidates (the first on ties); the empty string

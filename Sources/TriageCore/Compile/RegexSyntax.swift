@@ -30,7 +30,9 @@ indirect enum RegexNode: Sendable, Hashable {
     case char(Unicode.Scalar, caseless: Bool)
     /// A character class, or an escape such as `\d` that stands for one.
     case set(RegexCharClass, caseless: Bool)
-    /// Something that consumes text we do not describe: `.`, `\N`, `\X`, `\R`.
+    /// Something that consumes text we do not describe: `\X` (a grapheme
+    /// cluster of any length), `\R` (one or two characters). `.` and `\N`
+    /// are one character of any kind: an open `set`.
     case unknown
     /// A zero-width assertion: `^ $ \A \z \Z \b \B \G`.
     case assertion
@@ -51,10 +53,12 @@ indirect enum RegexNode: Sendable, Hashable {
 ///
 /// `written` holds the characters and ranges spelled in the pattern (their
 /// case variants join them when matching caselessly); `implied` holds the
-/// members of escapes and POSIX names that are small, fixed ASCII-or-space
-/// sets (`\d`, `\s`, `\h`, `\v`, `[:digit:]`, …), which no case mode changes.
-/// `open` means some members are not enumerated at all (`\w`, `\p{…}`,
-/// negated escapes, most POSIX names, anything under UCP), and
+/// members of escapes and POSIX names that are fixed ASCII-or-space sets
+/// (`\d`, `\s`, `\h`, `\v`, `\w`, `[:digit:]`, `[:alpha:]`, …), which no
+/// case mode changes: without UCP, PCRE2 decides them from its default
+/// character tables, which only classify ASCII. `open` means some members
+/// are not enumerated at all (`.`, `\p{…}`, negated escapes, most POSIX
+/// names, anything under UCP), and
 /// `caseDependent` that caseless matching changes a member set in a way
 /// folding does not mirror (`\p{Lu}` ignores caselessness, `[:upper:]`
 /// does not).
@@ -81,6 +85,10 @@ struct RegexSyntaxTree: Sendable, Hashable {
     /// The pattern uses `\K`, so the reported match may start after text the
     /// pattern consumed.
     var resetsMatchStart: Bool
+    /// The pattern uses `\G`, which holds only where the search started: a
+    /// search started later than offset 0 can then find matches a search
+    /// from 0 does not, so no search may be moved forward.
+    var assertsSearchStart: Bool = false
 }
 
 struct RegexParser {
@@ -93,6 +101,7 @@ struct RegexParser {
     private let ucp: Bool
     private var hasInlineOptions = false
     private var resetsMatchStart = false
+    private var assertsSearchStart = false
 
     /// Groups nested deeper than this make the parser give up rather than
     /// recurse without bound.
@@ -111,7 +120,9 @@ struct RegexParser {
         do {
             let root = try p.parseAlternation(&flags)
             guard p.i == p.s.count else { return nil }  // a stray `)`
-            return RegexSyntaxTree(root: root, hasInlineOptions: p.hasInlineOptions, resetsMatchStart: p.resetsMatchStart)
+            return RegexSyntaxTree(
+                root: root, hasInlineOptions: p.hasInlineOptions, resetsMatchStart: p.resetsMatchStart,
+                assertsSearchStart: p.assertsSearchStart)
         } catch {
             return nil
         }
@@ -303,7 +314,7 @@ struct RegexParser {
             return .set(try parseClass(), caseless: flags.caseless)
         case ".":
             i += 1
-            return .unknown
+            return .set(RegexParser.anyCharacter, caseless: flags.caseless)
         case "^", "$":
             i += 1
             return .assertion
@@ -435,7 +446,10 @@ struct RegexParser {
         guard let e = peek() else { throw Unsupported() }
         i += 1
         switch e {
-        case "b", "B", "A", "z", "Z", "G":
+        case "G":
+            assertsSearchStart = true
+            return .assertion
+        case "b", "B", "A", "z", "Z":
             return .assertion
         case "K":
             resetsMatchStart = true
@@ -446,7 +460,7 @@ struct RegexParser {
             if peek() == "{" {
                 return .char(try unicodeNameEscape(), caseless: flags.caseless)
             }
-            return .unknown
+            return .set(RegexParser.anyCharacter, caseless: flags.caseless)
         case "C":
             throw Unsupported()  // one code unit: can split a UTF-8 character
         case "E":
@@ -582,7 +596,9 @@ struct RegexParser {
             c.implied = RegexParser.horizontalSpace
         case "v":
             c.implied = [0x0A...0x0D, 0x85...0x85, 0x2028...0x2029]
-        case "w", "D", "W", "S", "H", "V":
+        case "w":
+            if ucp { c.open = true } else { c.implied = RegexParser.asciiWord }
+        case "D", "W", "S", "H", "V":
             c.open = true
         case "p", "P":
             // \pL or \p{…}: Unicode properties ignore caseless matching.
@@ -601,6 +617,16 @@ struct RegexParser {
         }
         return c
     }
+
+    /// `.` and `\N`: one character, which may be almost any.
+    static let anyCharacter: RegexCharClass = {
+        var c = RegexCharClass()
+        c.open = true
+        return c
+    }()
+
+    /// `\w` and `[:word:]` without UCP.
+    static let asciiWord: [ClosedRange<UInt32>] = [0x30...0x39, 0x41...0x5A, 0x5F...0x5F, 0x61...0x7A]
 
     static let horizontalSpace: [ClosedRange<UInt32>] = [
         0x09...0x09, 0x20...0x20, 0xA0...0xA0, 0x1680...0x1680, 0x180E...0x180E, 0x2000...0x200A,
@@ -741,10 +767,13 @@ struct RegexParser {
         case "xdigit": c.implied = [0x30...0x39, 0x41...0x46, 0x61...0x66]
         case "blank": if ucp { c.open = true } else { c.implied = [0x09...0x09, 0x20...0x20] }
         case "space": if ucp { c.open = true } else { c.implied = [0x09...0x0D, 0x20...0x20] }
+        case "alpha": if ucp { c.open = true } else { c.implied = [0x41...0x5A, 0x61...0x7A] }
+        case "alnum": if ucp { c.open = true } else { c.implied = [0x30...0x39, 0x41...0x5A, 0x61...0x7A] }
+        case "word": if ucp { c.open = true } else { c.implied = RegexParser.asciiWord }
         case "upper", "lower":
             c.open = true
             c.caseDependent = true
-        case "alpha", "alnum", "ascii", "cntrl", "graph", "print", "punct", "word":
+        case "ascii", "cntrl", "graph", "print", "punct":
             c.open = true
         default:
             throw Unsupported()
