@@ -58,6 +58,8 @@ public final class CompiledPack: Sendable {
     @usableFromInline let regexMode: [UInt8]
     @usableFromInline let regexEngine: [any CompiledRegex]
     @usableFromInline let regexAnchoredEngine: [(any CompiledRegex)?]
+    @usableFromInline let regexPrefilter: [RegexPrefilter?]
+    @usableFromInline let regexGate: [RunGateTable?]
     @usableFromInline let keywordPattern: [Int32]
     /// bit 0 boundary before, bit 1 boundary after, bit 2 exact case.
     @usableFromInline let keywordMode: [UInt8]
@@ -129,6 +131,8 @@ public final class CompiledPack: Sendable {
         }
         regexEngine = regexes.map(\.regex)
         regexAnchoredEngine = regexes.map(\.anchored)
+        regexPrefilter = regexes.map(\.prefilter)
+        regexGate = regexes.map(\.gate)
         keywordPattern = keywordChecks.map(\.pattern)
         keywordMode = keywordChecks.map {
             ($0.boundaryBefore ? 1 : 0) | ($0.boundaryAfter ? 2 : 0) | ($0.exact != nil ? 4 : 0)
@@ -225,6 +229,55 @@ struct RegexProgram: Sendable {
     @usableFromInline let prefiltered: Bool
     @usableFromInline let atMatchStart: Bool
     @usableFromInline let fields: FieldSet
+    /// The literal prefilter, whose prefix bound moves a search's start up to
+    /// the earliest occurrence of a literal.
+    @usableFromInline let prefilter: RegexPrefilter?
+    /// For regexes without literals: every match is a run of bytes from a
+    /// small class; a field without such a run is skipped.
+    @usableFromInline let gate: RunGateTable?
+}
+
+/// A run gate as a byte table, searched with probes `minLength` apart: a
+/// probe outside the class rules out every run through it, so in text where
+/// the class is rare the search reads one byte in `minLength`.
+@usableFromInline
+struct RunGateTable: Sendable {
+    @usableFromInline let member: [Bool]
+    @usableFromInline let minLength: Int
+
+    init(_ gate: RegexRunGate) {
+        member = (0..<256).map { gate.bytes.contains(UInt8($0)) }
+        minLength = max(gate.minLength, 1)
+    }
+
+    /// The start of the first run of at least `minLength` member bytes (moved
+    /// back to a character boundary), or nil when there is none.
+    @inlinable
+    func firstRunStart(in text: UnsafeBufferPointer<UInt8>) -> Int? {
+        let n = text.count
+        let need = minLength
+        return member.withUnsafeBufferPointer { m in
+            var i = need - 1
+            while i < n {
+                if !m[Int(text[i])] {
+                    i += need
+                    continue
+                }
+                // The run through the probe: back to its start, then forward as far as needed.
+                var j = i
+                while j > 0 && m[Int(text[j - 1])] { j -= 1 }
+                var k = i + 1
+                while k < n && k - j < need && m[Int(text[k])] { k += 1 }
+                if k - j >= need {
+                    while j > 0 && text[j] & 0xC0 == 0x80 { j -= 1 }
+                    return j
+                }
+                // text[k] is not a member (or the text ended): the next run starts after it.
+                i = k + need
+            }
+            return nil
+        }
+    }
 }
 
 @usableFromInline

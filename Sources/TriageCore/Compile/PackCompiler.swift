@@ -459,10 +459,19 @@ private struct Builder {
                     anchored = try? backend.compile(
                         source, options: RegexCompileOptions(caseInsensitive: caseless, options: spec.regexOptions, anchored: true))
                 }
+                // A regex without literals may still be ruled out, field by field,
+                // by the class of bytes its matches are made of.
+                var gate: RunGateTable?
+                if prefilter == nil, onFolded, spec.kind == .regex,
+                    let g = RegexLiteralAnalysis.runGate(pattern: spec.text, caseInsensitive: true, options: spec.regexOptions)
+                {
+                    gate = RunGateTable(g)
+                }
                 regexes.append(
                     RegexProgram(
                         pattern: Int32(p), regex: regex, anchored: anchored, onFolded: onFolded,
-                        prefiltered: prefilter != nil, atMatchStart: prefilter?.atMatchStart ?? false, fields: fields))
+                        prefiltered: prefilter != nil, atMatchStart: prefilter?.atMatchStart ?? false, fields: fields,
+                        prefilter: prefilter, gate: gate))
                 if let prefilter {
                     for lit in Set(prefilter.literals) where !lit.isEmpty {
                         literalTargets[literal(lit)].append(UInt32(r) | LiteralTargets.regexBit)

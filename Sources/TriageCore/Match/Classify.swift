@@ -302,13 +302,21 @@ extension CompiledPack {
         let st = s.st
         for f in 0..<3 where mode & (16 << UInt8(f)) != 0 && st.pointee.present(f) {
             var start = 0
+            if mode & 1 != 0 { st.pointee.ensureFolded(f) }
             if mode & 2 != 0 {
                 let hit = Int(s.regexHit[r * 3 + f])
                 if hit < 0 { continue }  // none of its literals occur in this field
-                if mode & 4 != 0 { start = hit }
+                if mode & 4 != 0 {
+                    start = hit
+                } else if mode & 1 != 0, let prefilter = regexPrefilter[r] {
+                    // The literal sits inside the match: what may precede it bounds the start.
+                    start = prefilter.searchStart(in: st.pointee.foldedField(f), earliestOccurrence: hit)
+                }
+            } else if let gate = regexGate[r] {
+                guard let runStart = gate.firstRunStart(in: st.pointee.foldedField(f)) else { continue }
+                start = runStart
             }
             profile?.regexSearches[r] += 1
-            if mode & 1 != 0 { st.pointee.ensureFolded(f) }
             let result: RegexSearchResult
             if mode & 5 == 5, let anchoredEngine = regexAnchoredEngine[r],
                 Int(s.regexStartCount[r * 3 + f]) <= ScanScratch.startCapacity
