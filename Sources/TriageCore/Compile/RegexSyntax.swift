@@ -64,12 +64,18 @@ struct RegexCharClass: Sendable, Hashable {
     var implied: [ClosedRange<UInt32>] = []
     var open = false
     var caseDependent = false
+    /// What the open members are, for analyses that need an approximation
+    /// of them (the lint's overlap check): escape letters (`w`, `W`, `D`,
+    /// `S`, `H`, `V`, `p`, `P`, and `d`/`s` under UCP) and POSIX names
+    /// (`alpha`, `^alpha`, …). Literal extraction ignores it.
+    var named: [String] = []
 
     mutating func formUnion(_ other: RegexCharClass) {
         written += other.written
         implied += other.implied
         open = open || other.open
         caseDependent = caseDependent || other.caseDependent
+        named += other.named
     }
 }
 
@@ -575,16 +581,18 @@ struct RegexParser {
         var c = RegexCharClass()
         switch e {
         case "d":
-            if ucp { c.open = true } else { c.implied = [0x30...0x39] }
+            if ucp { c.open = true; c.named = ["d"] } else { c.implied = [0x30...0x39] }
         case "s":
-            if ucp { c.open = true } else { c.implied = [0x09...0x0D, 0x20...0x20] }
+            if ucp { c.open = true; c.named = ["s"] } else { c.implied = [0x09...0x0D, 0x20...0x20] }
         case "h":
             c.implied = RegexParser.horizontalSpace
         case "v":
             c.implied = [0x0A...0x0D, 0x85...0x85, 0x2028...0x2029]
         case "w", "D", "W", "S", "H", "V":
             c.open = true
+            c.named = [String(e)]
         case "p", "P":
+            c.named = [String(e)]
             // \pL or \p{…}: Unicode properties ignore caseless matching.
             if peek() == "{" {
                 while let d = peek(), d != "}" { i += 1 }
@@ -726,6 +734,7 @@ struct RegexParser {
                     c = RegexCharClass()
                     c.open = true
                 }
+                if c.open { c.named = [(negated ? "^" : "") + name] }
                 return c
             }
             j += 1
