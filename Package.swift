@@ -11,6 +11,7 @@ let package = Package(
         .library(name: "TriageRegex", targets: ["TriageRegex"]),
         .library(name: "TriageYAML", targets: ["TriageYAML"]),
         .library(name: "TriageIO", targets: ["TriageIO"]),
+        .library(name: "TriageEval", targets: ["TriageEval"]),
         .executable(name: "triage", targets: ["TriageCLI"]),
     ],
     dependencies: [
@@ -35,12 +36,14 @@ let package = Package(
             name: "TriageYAML",
             dependencies: ["TriageCore", "CYAML", .product(name: "Crypto", package: "swift-crypto")]),
         .target(name: "TriageIO", dependencies: ["TriageCore"]),
+        // Test runs, coverage, corpus metrics and profile reports: pure functions over packs and verdicts.
+        .target(name: "TriageEval", dependencies: ["TriageCore", "TriageIO"]),
 
         // MARK: Apps
         .executableTarget(
             name: "TriageCLI",
             dependencies: [
-                "TriageCore", "TriageRegex", "TriageYAML", "TriageIO",
+                "TriageCore", "TriageRegex", "TriageYAML", "TriageIO", "TriageEval",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]),
 
@@ -49,6 +52,8 @@ let package = Package(
         .testTarget(name: "TriageEngineTests", dependencies: ["TriageCore", "TriageRegex", "TriageYAML"]),
         .testTarget(name: "TriageYAMLTests", dependencies: ["TriageYAML", "TriageCore", "TriageRegex"]),
         .testTarget(name: "TriageIOTests", dependencies: ["TriageIO", "TriageCore"]),
+        .testTarget(
+            name: "TriageEvalTests", dependencies: ["TriageEval", "TriageCore", "TriageRegex", "TriageYAML"]),
         .testTarget(name: "TriageCLITests", dependencies: ["TriageCLI"], exclude: ["Fixtures"]),
     ]
 )

@@ -222,8 +222,14 @@ public struct Linter: Sendable {
 // MARK: - Helpers shared by checks
 
 extension PatternSpec {
-    /// `keyword "disk full"`, for messages.
-    var quoted: String { "\(kind.rawValue) \(String(reflecting: text))" }
+    /// `keyword "disk full"`, or `regex '\bora-\d+'` (single-quoted as in
+    /// YAML, so backslashes read as written), for messages.
+    var quoted: String {
+        if kind == .regex && !text.contains("\n") {
+            return "regex '" + text.split(separator: "'", omittingEmptySubsequences: false).joined(separator: "''") + "'"
+        }
+        return "\(kind.rawValue) \(String(reflecting: text))"
+    }
 
     /// The text a keyword or phrase matches, folded unless case-sensitive,
     /// with a phrase's whitespace runs as single spaces.
