@@ -14,5 +14,5 @@ struct TriageCommand: ParsableCommand {
             64 usage error.
             """,
         version: "0.1.0",
-        subcommands: [Classify.self, Explain.self, Test.self, Lint.self, Pack.self])
+        subcommands: [Classify.self, Explain.self, Test.self, Lint.self, Eval.self, Pack.self])
 }
