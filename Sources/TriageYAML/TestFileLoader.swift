@@ -97,13 +97,18 @@ struct TestFileDecoder {
     }
 
     mutating func decodeCase(_ node: YAMLNode) -> PackTestCase? {
+        // A missing or empty `expect` is reported only when nothing else was
+        // (a misspelt `expected:` already says what is wrong).
+        let before = base.errors.count
         guard let m = base.mapping(node, "test", allowed: Self.caseKeys) else { return nil }
         guard m["title"] != nil || m["description"] != nil else {
             base.fail(.missingField, "test needs a title or a description", node)
             return nil
         }
         guard let expectNode = m["expect"] else {
-            base.fail(.missingField, "test has no `expect` (severity, agents, rules_fired or rules_not_fired)", node)
+            if base.errors.count == before {
+                base.fail(.missingField, "test has no `expect` (severity, agents, rules_fired or rules_not_fired)", node)
+            }
             return nil
         }
         guard let e = base.mapping(expectNode, "expect", allowed: Self.expectKeys) else { return nil }
@@ -113,7 +118,9 @@ struct TestFileDecoder {
         expect.rulesFired = e["rules_fired"].map { references($0, "rules_fired") } ?? []
         expect.rulesNotFired = e["rules_not_fired"].map { references($0, "rules_not_fired") } ?? []
         if expect.isEmpty {
-            base.fail(.missingField, "`expect` needs severity, agents, rules_fired or rules_not_fired", expectNode)
+            if base.errors.count == before {
+                base.fail(.missingField, "`expect` needs severity, agents, rules_fired or rules_not_fired", expectNode)
+            }
             return nil
         }
         let incident = Incident(
