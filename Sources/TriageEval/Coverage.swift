@@ -116,7 +116,7 @@ public enum Coverage {
         guard compileProbe(specs.map { ($0, FieldSet.all) }, backend: backend, limits: limits) != nil else {
             return [(p, p.quoted)]
         }
-        return zip(specs, alts).map { ($0, "\(p.quoted) branch \(String(reflecting: $1.branch))") }
+        return zip(specs, alts).map { ($0, "\(p.quoted) branch '" + $1.branch.split(separator: "'", omittingEmptySubsequences: false).joined(separator: "''") + "'") }
     }
 
     /// A pack with one rule `p<i>` per pattern.

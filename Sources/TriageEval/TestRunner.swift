@@ -34,6 +34,16 @@ public struct TestFailure: Sendable, Hashable {
     public var nearMiss: RuleEvidence?
     /// A suggestion for an unknown rule.
     public var hint: String = ""
+
+    /// One sentence: `severity: expected critical, got low`, `net: expected to fire, did not fire`.
+    public var summary: String {
+        switch kind {
+        case .severity, .agents: return "\(kind.rawValue): expected \(expected), got \(actual)"
+        case .ruleFired: return "\(rule!): expected to fire, \(actual)"
+        case .ruleNotFired: return "\(rule!): expected not to fire, but it fired"
+        case .unknownRule: return "\(rule!): no such rule in the pack" + hint
+        }
+    }
 }
 
 /// A case and how it went.

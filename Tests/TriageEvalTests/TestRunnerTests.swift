@@ -106,8 +106,8 @@ import TriageYAML
         ]),
         ("db", ["db #1", "both", "t.yaml #2"], [], [
             "hit keyword \"postgres\"", "miss keyword \"mysql\"",
-            #"hit regex '\bora-\d{5}\b|sqlstate \w{5}' branch "\\bora-\\d{5}\\b""#,
-            #"miss regex '\bora-\d{5}\b|sqlstate \w{5}' branch "sqlstate \\w{5}""#,
+            #"hit regex '\bora-\d{5}\b|sqlstate \w{5}' branch '\bora-\d{5}\b'"#,
+            #"miss regex '\bora-\d{5}\b|sqlstate \w{5}' branch 'sqlstate \w{5}'"#,
         ]),
         ("net", [], ["both"], ["miss keyword \"packet loss\"", "miss exclusion keyword \"resolved\""]),
         ("untested", [], [], ["miss keyword \"zzz\""]),

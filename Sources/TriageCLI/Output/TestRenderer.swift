@@ -59,17 +59,15 @@ enum TestRenderer {
                     more("weights: " + r.verdict.agents.map { "\($0.id) \(SeverityDecision.format($0.weight))" }.joined(separator: ", "))
                 }
             case .ruleFired:
-                row("rule", "\(f.rule!): expected to fire, \(f.actual)")
+                row("rule", f.summary)
                 if let miss = f.nearMiss {
                     let matched = miss.matches.map { ($0.excluded ? "excluded by " : "") + match($0) }
                     more("near miss: " + matched.joined(separator: "; ") + ", but the condition as a whole did not hold")
                 } else if f.actual == "did not fire" {
                     more("none of its patterns matched")
                 }
-            case .ruleNotFired:
-                row("rule", "\(f.rule!): expected not to fire, but it fired")
-            case .unknownRule:
-                row("rule", "\(f.rule!): no such rule in the pack" + f.hint)
+            case .ruleNotFired, .unknownRule:
+                row("rule", f.summary)
             }
         }
         let evidence = r.verdict.evidence?.rules ?? []
@@ -273,9 +271,8 @@ enum TestRenderer {
                     continue
                 }
                 out.append(open + ">")
-                let first = r.failures[0]
-                let message = "\(first.kind.rawValue)\(first.rule.map { " \($0)" } ?? ""): expected \(first.expected), got \(first.actual)"
-                out.append(#"      <failure message="\#(xml(message))" type="\#(first.kind.rawValue)">"# + xml(failureDetails(r).joined(separator: "\n"), attribute: false) + "</failure>")
+                let message = r.failures.map(\.summary).joined(separator: "; ")
+                out.append(#"      <failure message="\#(xml(message))" type="\#(r.failures[0].kind.rawValue)">"# + xml(failureDetails(r).joined(separator: "\n"), attribute: false) + "</failure>")
                 out.append("    </testcase>")
             }
             out.append("  </testsuite>")

@@ -54,10 +54,10 @@ public struct CatastrophicBacktracking: LintCheck {
                 let hazard = Self.hazards(tree.root).first
             else { continue }
             let confirmed = Self.confirm(hazard, p, context)
-            var message = "\(p.quoted) may backtrack catastrophically: \(hazard.why), and what follows can fail, so a long text that almost matches makes every split be tried"
+            var message = "\(p.quoted) may backtrack catastrophically: \(hazard.why); when what follows fails, every split is tried"
             var level = Self.level
             if let confirmed {
-                message += "; confirmed: PCRE2 hits the match limit (\(context.pack.limits.matchLimit)) on a crafted \(confirmed)-character text, so such incidents silently count as no match"
+                message += "; confirmed: PCRE2 hits the match limit (\(context.pack.limits.matchLimit)) on a crafted \(confirmed)-character text, and such incidents silently count as no match"
                 level = .error
             }
             out.append(LintFinding(level: level, check: Self.id, message: message, location: o.leaf.location, rules: o.rules))
@@ -105,7 +105,7 @@ public struct CatastrophicBacktracking: LintCheck {
         if let inner = nestedLoops(body).first, case .repetition(let x, _, _) = inner, let pump = x.chars.example {
             return Hazard(
                 loop: loop.rendered,
-                why: "\"\(loop.rendered)\" repeats \"\(inner.rendered)\", and one text can be split between the two repetitions in many ways",
+                why: "\"\(loop.rendered)\" repeats \"\(inner.rendered)\", so one text splits between the two repetitions in many ways",
                 prefix: before, pump: pump, suffix: "", loopChars: loop.chars)
         }
         for alt in alternations(body) {

@@ -48,7 +48,7 @@ public struct ConflictingKeyword: LintCheck {
                     guard reported.insert(pair).inserted else { continue }
                     let a = us[i]
                     let b = us[j]
-                    let firstAt = a.leaf.location.map { " (\($0))" } ?? ""
+                    let firstAt = reference(a.leaf.location, from: b.leaf.location)
                     out.append(
                         Self.finding(
                             "\(b.leaf.pattern.quoted) alone fires rule \"\(b.rule.id)\" and rule \"\(a.rule.id)\"\(firstAt), which pull opposite ways: \(why)",

@@ -244,6 +244,12 @@ extension FieldSet {
     var names: String { fields.map(\.name).joined(separator: ", ") }
 }
 
+/// ` (12:5)` for a place in the same file as `other`, ` (file:12:5)` otherwise.
+func reference(_ l: SourceLocation?, from other: SourceLocation?) -> String {
+    guard let l else { return "" }
+    return l.file == other?.file ? " (\(l.line):\(l.column))" : " (\(l))"
+}
+
 func plural(_ n: Int, _ word: String) -> String { "\(n) \(word)\(n == 1 ? "" : "s")" }
 
 func formatNumber(_ x: Double) -> String { SeverityDecision.format(x) }

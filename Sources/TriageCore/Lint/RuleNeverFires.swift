@@ -30,7 +30,8 @@ public struct RuleNeverFires: LintCheck {
         case .leaf(let leaf):
             // The leaf needs a match in one of its fields; excluded in all of them, it has none.
             if let x = excluded.first(where: { $0.pattern == leaf.pattern && leaf.fields.isSubset(of: $0.fields) }) {
-                return "it requires \(leaf.pattern.quoted) in \(leaf.fields.names) but also excludes it in \(x.fields.names)"
+                if leaf.fields == .all && x.fields == .all { return "it requires \(leaf.pattern.quoted) and also excludes it" }
+                return "it requires \(leaf.pattern.quoted) in \(leaf.fields.names) and also excludes it in \(x.fields.names)"
             }
             return nil
         case .any(let xs):

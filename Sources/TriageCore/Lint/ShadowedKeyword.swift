@@ -30,7 +30,7 @@ public struct ShadowedKeyword: LintCheck {
                     if Self.shadows(long, short) && i > j { continue }
                     reported.insert(j)
                     let same = short.pattern.matchKey == long.pattern.matchKey && short.pattern.kind == long.pattern.kind
-                    let shortAt = short.location.map { " (\($0))" } ?? ""
+                    let shortAt = reference(short.location, from: long.location)
                     let message = same
                         ? "\(long.pattern.quoted) repeats \(short.pattern.quoted)\(shortAt) in the same group of alternatives"
                         : "\(long.pattern.quoted) is shadowed by \(short.pattern.quoted)\(shortAt): wherever it matches, the shorter one matches too, so it adds nothing to its group of alternatives"
