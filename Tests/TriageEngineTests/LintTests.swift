@@ -238,6 +238,14 @@ import TriageYAML
             rules:
               - {id: r, match: {regex: 'x(\\w+\\s?)*'}, score: 1}
             """, expected: []),
+        Row(name: "what follows takes characters back from the run", check: "catastrophic-backtracking", yaml: """
+            rules:
+              - {id: r, match: [{regex: '(\\d+,?)+\\d'}, {regex: '\\b(\\w+\\s?)+\\b'}, {regex: '(?:[^"\\\\]|\\\\.)*"'}, {regex: '(\\s|\\S)+z'}], score: 1}
+            """, expected: []),
+        Row(name: "classic cases, all confirmed", check: "catastrophic-backtracking", yaml: """
+            rules:
+              - {id: r, match: [{regex: '(.*?,){11}P'}, {regex: '^([a-z0-9])(([\\-.]|[_]+)?([a-z0-9]+))*(@)'}, {regex: '(x+x+)+y'}], score: 1}
+            """, expected: ["5:30 error", "5:54 error", "5:108 error"]),
         Row(name: "static only when the crafted text cannot reach it", check: "catastrophic-backtracking", yaml: """
             rules:
               - {id: r, match: {regex: '(?<=q)(\\d+\\.?\\d+)*z'}, score: 1}

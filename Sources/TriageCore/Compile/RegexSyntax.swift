@@ -32,8 +32,9 @@ indirect enum RegexNode: Sendable, Hashable {
     case set(RegexCharClass, caseless: Bool)
     /// Something that consumes text we do not describe: `.`, `\N`, `\X`, `\R`.
     case unknown
-    /// A zero-width assertion: `^ $ \A \z \Z \b \B \G`.
-    case assertion
+    /// A zero-width assertion: `^ $ \A \z \Z \b \B \G`, with the character
+    /// that names it (`^`, `$`, or the escape letter).
+    case assertion(Unicode.Scalar)
     /// `(?=…)`, `(?!…)`, `(?<=…)`, `(?<!…)`: zero width; the body is kept for
     /// checks that look at every character written in the pattern.
     case lookaround(RegexNode)
@@ -312,7 +313,7 @@ struct RegexParser {
             return .unknown
         case "^", "$":
             i += 1
-            return .assertion
+            return .assertion(c)
         case "\\":
             return try parseEscape(flags)
         case "*", "+", "?":
@@ -442,7 +443,7 @@ struct RegexParser {
         i += 1
         switch e {
         case "b", "B", "A", "z", "Z", "G":
-            return .assertion
+            return .assertion(e)
         case "K":
             resetsMatchStart = true
             return .resetMatchStart

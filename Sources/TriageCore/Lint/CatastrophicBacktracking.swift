@@ -28,22 +28,23 @@ public struct CatastrophicBacktracking: LintCheck {
 
     /// A repetition with a maximum above this counts as unbounded.
     static let largeRepeat = 8
-    /// How many times the crafted text repeats the ambiguous character.
+    /// About how long the repeated part of the crafted text is.
     static let pumpLength = 30
 
     public init() {}
 
-    /// What the static analysis found in one regex.
+    /// What the static analysis found in one regex, and the parts of a text
+    /// that would show it: what reaches the repetition, one iteration that
+    /// splits ambiguously (repeated), and what follows.
     struct Hazard {
         var loop: String
         var why: String
-        /// The text before the loop, a character the loop takes both ways, and
-        /// the text after it (PCRE2 checks that a required last character
-        /// occurs before it tries to match, so the crafted text needs it).
         var prefix: String
-        var pump: Unicode.Scalar
+        var unit: String
         var suffix: String
         var loopChars: CharApprox
+        /// The repetition's minimum count: the text needs well over that many units.
+        var minimum: Int
     }
 
     public mutating func finalize(_ context: LintContext) -> [LintFinding] {
@@ -70,54 +71,61 @@ public struct CatastrophicBacktracking: LintCheck {
     /// Every hazard in the tree, outermost first.
     static func hazards(_ root: RegexNode) -> [Hazard] {
         var out = [Hazard]()
-        func walk(_ node: RegexNode, failsAfter: Bool, before: String, after: String) {
+        /// `after`: what follows the node, up to the end of the pattern.
+        func walk(_ node: RegexNode, before: String, after: [RegexNode]) {
             switch node {
             case .concat(let xs):
                 var prefix = before
                 for (k, x) in xs.enumerated() {
-                    let rest = xs[(k + 1)...]
-                    walk(
-                        x, failsAfter: failsAfter || rest.contains(where: \.canFail), before: prefix,
-                        after: rest.map(\.example).joined() + after)
+                    walk(x, before: prefix, after: Array(xs[(k + 1)...]) + after)
                     prefix += x.example
                 }
             case .alternation(let xs):
-                for x in xs { walk(x, failsAfter: failsAfter, before: before, after: after) }
+                for x in xs { walk(x, before: before, after: after) }
             case .lookaround(let body):
                 // A negative lookaround must rule out every way to match: treat its end as failing.
-                walk(body, failsAfter: true, before: before, after: "")
-            case .repetition(let body, _, let hi):
-                if isLarge(hi), failsAfter, var h = hazard(body, loop: node, before: before) {
-                    h.suffix = after
+                walk(body, before: before, after: [.assertion("$")])
+            case .repetition(let body, let lo, let hi):
+                if isLarge(hi), after.contains(where: \.canFail),
+                    var h = hazard(body, loop: node, before: before, after: after)
+                {
+                    h.minimum = lo
                     out.append(h)
                 }
-                walk(body, failsAfter: failsAfter || body.canFail, before: before, after: after)
+                // Inside, another iteration or what follows comes next.
+                walk(body, before: before, after: [body] + after)
             default:
                 break
             }
         }
-        walk(root, failsAfter: false, before: "", after: "")
+        walk(root, before: "", after: [])
         return out
     }
 
-    /// Whether the body of an unbounded repetition makes it ambiguous.
-    static func hazard(_ body: RegexNode, loop: RegexNode, before: String) -> Hazard? {
-        if let inner = nestedLoops(body).first, case .repetition(let x, _, _) = inner, let pump = x.chars.example {
+    /// Whether the body of an unbounded repetition makes it ambiguous, given what follows it.
+    static func hazard(_ body: RegexNode, loop: RegexNode, before: String, after: [RegexNode]) -> Hazard? {
+        let suffix = after.map(\.example).joined()
+        // Characters what follows can take back from a run: a run of those never forces every split.
+        let absorbed = RegexNode.absorbed(by: after)
+        for inner in nestedLoops(body) {
+            guard case .repetition(let x, _, _) = inner, let pump = x.chars.subtracting(absorbed).example else { continue }
+            let unit = body.example(replacing: inner, with: String(repeating: String(pump), count: 2))
             return Hazard(
                 loop: loop.rendered,
                 why: "\"\(loop.rendered)\" repeats \"\(inner.rendered)\", so one text splits between the two repetitions in many ways",
-                prefix: before, pump: pump, suffix: "", loopChars: loop.chars)
+                prefix: before, unit: unit.isEmpty ? String(pump) : unit, suffix: suffix, loopChars: loop.chars,
+                minimum: 0)
         }
         for alt in alternations(body) {
             guard case .alternation(let branches) = alt else { continue }
             for j in branches.indices {
                 for i in 0..<j {
                     let common = branches[i].singles.intersection(branches[j].singles)
-                    guard let pump = common.example else { continue }
+                    guard let pump = common.subtracting(absorbed).example else { continue }
                     return Hazard(
                         loop: loop.rendered,
                         why: "in \"\(loop.rendered)\" the branches \"\(branches[i].rendered)\" and \"\(branches[j].rendered)\" can both match \(String(reflecting: String(pump))), so a run of it splits between them in many ways",
-                        prefix: before, pump: pump, suffix: "", loopChars: loop.chars)
+                        prefix: before, unit: String(pump), suffix: suffix, loopChars: loop.chars, minimum: 0)
                 }
             }
         }
@@ -172,7 +180,8 @@ public struct CatastrophicBacktracking: LintCheck {
         let candidates: [Unicode.Scalar] = ["!", "\u{1}", " ", "#", "\n", "~", "-", "a", "0"]
         guard let killer = candidates.first(where: { !h.loopChars.contains($0.value) }) else { return nil }
         var text = h.prefix
-        text.unicodeScalars.append(contentsOf: Array(repeating: h.pump, count: pumpLength))
+        let units = max(2, (pumpLength + h.unit.count - 1) / h.unit.count, 3 * h.minimum)
+        text += String(repeating: h.unit, count: units)
         text.unicodeScalars.append(killer)
         text += h.suffix
         let bytes = program.onFolded ? CaseFolding.foldedUTF8(text) : Array(text.utf8)

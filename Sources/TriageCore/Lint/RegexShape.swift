@@ -46,6 +46,10 @@ struct CharApprox: Hashable, Sendable {
         CharApprox(lo: lo & o.lo, hi: hi & o.hi, nonASCII: nonASCII && o.nonASCII)
     }
     func overlaps(_ o: CharApprox) -> Bool { !intersection(o).isEmpty }
+    /// The members not in `o` (non-ASCII stays only when `o` has none).
+    func subtracting(_ o: CharApprox) -> CharApprox {
+        CharApprox(lo: lo & ~o.lo, hi: hi & ~o.hi, nonASCII: nonASCII && !o.nonASCII)
+    }
     /// Everything else; "some non-ASCII character" stays possible.
     var complement: CharApprox { CharApprox(lo: ~lo, hi: ~hi, nonASCII: true) }
 
@@ -109,23 +113,59 @@ extension RegexNode {
         }
     }
 
-    /// Whether the node can make a match attempt fail without consuming
-    /// anything (a zero-width test) or by needing a character.
+    /// Whether the node can make a match attempt fail after a repetition
+    /// that has consumed a run of characters: by needing a character, or by a
+    /// zero-width test that giving characters back cannot satisfy. `\b` and
+    /// `\B` do not count: the repetition can always back off to a place
+    /// where they hold.
     var canFail: Bool {
         switch self {
-        case .assertion, .lookaround: return true
+        case .assertion(let k): return k != "b" && k != "B"
+        case .lookaround: return true
         case .empty, .resetMatchStart, .backreference: return false
         case .char, .set, .unknown: return true
         case .concat(let xs), .alternation(let xs): return xs.contains(where: \.canFail)
-        case .repetition(let x, let lo, _): return lo > 0 ? x.canFail : x.containsAssertion
+        case .repetition(let x, let lo, _): return lo > 0 ? x.canFail : x.containsFailingAssertion
         }
     }
 
-    var containsAssertion: Bool {
+    /// Contains a zero-width test that can fail (see `canFail`).
+    var containsFailingAssertion: Bool {
         switch self {
-        case .assertion, .lookaround: return true
-        case .concat(let xs), .alternation(let xs): return xs.contains(where: \.containsAssertion)
-        case .repetition(let x, _, _): return x.containsAssertion
+        case .assertion(let k): return k != "b" && k != "B"
+        case .lookaround: return true
+        case .concat(let xs), .alternation(let xs): return xs.contains(where: \.containsFailingAssertion)
+        case .repetition(let x, _, _): return x.containsFailingAssertion
+        default: return false
+        }
+    }
+
+    /// The characters `nodes`, matched in order after a repetition, accept
+    /// from a run of one repeated character: when the run's character is
+    /// among them, the repetition gives characters back and the match
+    /// succeeds, so it never has to try every split. Empty when some part
+    /// needs more than single characters.
+    static func absorbed(by nodes: [RegexNode]) -> CharApprox {
+        var set = CharApprox.all
+        for n in nodes {
+            if n.nullable && !n.containsFailingAssertion { continue }
+            switch n {
+            case .char, .set, .unknown:
+                set = set.intersection(n.chars)
+            case .repetition(let x, let lo, _) where lo >= 1 && x.isSingleCharacter:
+                set = set.intersection(x.chars)
+            case .alternation(let xs) where xs.allSatisfy(\.isSingleCharacter):
+                set = set.intersection(n.chars)
+            default:
+                return .empty
+            }
+        }
+        return set
+    }
+
+    var isSingleCharacter: Bool {
+        switch self {
+        case .char, .set, .unknown: return true
         default: return false
         }
     }
@@ -258,14 +298,30 @@ extension RegexNode {
 
     /// A short text the node matches (assertions ignored), to reach a part
     /// of the pattern in a crafted input.
-    var example: String {
+    var example: String { example(replacing: nil, with: "") }
+
+    /// The example with `target`'s part replaced by `text`.
+    func example(replacing target: RegexNode?, with text: String) -> String {
+        if let target, self == target { return text }
         switch self {
         case .empty, .assertion, .lookaround, .resetMatchStart, .backreference: return ""
         case .char(let c, _): return String(c)
         case .set, .unknown: return chars.example.map(String.init) ?? ""
-        case .concat(let xs): return xs.map(\.example).joined()
-        case .alternation(let xs): return xs.first?.example ?? ""
-        case .repetition(let x, let lo, _): return String(repeating: x.example, count: lo)
+        case .concat(let xs): return xs.map { $0.example(replacing: target, with: text) }.joined()
+        case .alternation(let xs): return xs.first?.example(replacing: target, with: text) ?? ""
+        case .repetition(let x, let lo, _):
+            let copies = target.map { x.contains($0) } == true ? max(lo, 1) : lo
+            return String(repeating: x.example(replacing: target, with: text), count: copies)
+        }
+    }
+
+    /// Whether `node` is this node or inside it.
+    func contains(_ node: RegexNode) -> Bool {
+        if self == node { return true }
+        switch self {
+        case .concat(let xs), .alternation(let xs): return xs.contains { $0.contains(node) }
+        case .repetition(let x, _, _), .lookaround(let x): return x.contains(node)
+        default: return false
         }
     }
 }
