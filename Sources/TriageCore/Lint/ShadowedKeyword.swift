@@ -22,9 +22,11 @@ public struct ShadowedKeyword: LintCheck {
         var out = [LintFinding]()
         for group in Self.groups(lr.condition) {
             let literals = group.filter { $0.pattern.kind != .regex }
+            let candidates = Self.candidates(literals)
             var reported = Set<Int>()
             for (j, long) in literals.enumerated() {
-                for (i, short) in literals.enumerated() where i != j && !reported.contains(j) {
+                for i in candidates[j] where i != j && !reported.contains(j) {
+                    let short = literals[i]
                     guard Self.shadows(short, long) else { continue }
                     // Two identical alternatives shadow each other: report the later one only.
                     if Self.shadows(long, short) && i > j { continue }
@@ -69,6 +71,43 @@ public struct ShadowedKeyword: LintCheck {
         }
         walk(c)
         return out
+    }
+
+    /// For each alternative, the alternatives whose text occurs inside its
+    /// own (folded or not, whitespace runs as written or as one space): the
+    /// only ones that can shadow it. One Aho-Corasick pass per alternative
+    /// keeps a group of thousands of keywords linear instead of quadratic.
+    static func candidates(_ leaves: [ConditionLeaf]) -> [[Int]] {
+        var keyIndex = [[UInt8]: Int]()
+        var keys = [[UInt8]]()
+        var owners = [[Int]]()
+        for (i, l) in leaves.enumerated() {
+            let k = Array(l.pattern.matchKey.utf8)
+            guard !k.isEmpty else { continue }
+            if let x = keyIndex[k] {
+                owners[x].append(i)
+            } else {
+                keyIndex[k] = keys.count
+                keys.append(k)
+                owners.append([i])
+            }
+        }
+        guard !keys.isEmpty else { return leaves.map { _ in [] } }
+        let automaton = AhoCorasick(literals: keys)
+        return leaves.map { l in
+            let folded = CaseFolding.fold(l.pattern.text)
+            var found = Set<Int>()
+            for hay in Set([l.pattern.text, folded, Self.singleSpaced(l.pattern.text), Self.singleSpaced(folded)]) {
+                Array(hay.utf8).withUnsafeBufferPointer { buf in
+                    automaton.scan(buf) { literal, _ in found.formUnion(owners[literal]) }
+                }
+            }
+            return found.sorted()
+        }
+    }
+
+    static func singleSpaced(_ s: String) -> String {
+        s.split(whereSeparator: { $0.isWhitespace }).joined(separator: " ")
     }
 
     /// Whether `short` matches wherever `long` does.
