@@ -217,6 +217,9 @@ enum Golden {
         let badMetric = try CLI.run(["eval", "--corpus", Golden.corpus, "--fail-under", "speed:1"])
         #expect(badMetric.status == 64)
         #expect(badMetric.stderr.contains("\"speed:1\" is not METRIC:NUMBER"))
+        let badAgent = try CLI.run(["eval", "--rules", Golden.pack, "--corpus", Golden.corpus, "--fail-under", "agent-f1:datbase:0.5"])
+        #expect(badAgent.status == 64)
+        #expect(badAgent.stderr.contains("no agent \"datbase\" in the pack or the labels; did you mean \"database\"?"))
     }
 
     @Test func shippedPackOnTheCorpus() throws {

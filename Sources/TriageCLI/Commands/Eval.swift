@@ -21,8 +21,10 @@ struct Eval: ParsableCommand {
             incident whose severity or agents changed. --fail-on METRIC:TOLERANCE \
             (repeatable, needs --baseline) fails when a metric drops by more than \
             the tolerance; --fail-under METRIC:MINIMUM fails when a metric is below \
-            a minimum. Metrics: \(Metric.examples.joined(separator: ", ")), and \
-            precision/recall/f1:SEVERITY, agent-precision/recall/f1:AGENT.
+            a minimum. Metrics: \(Metric.summary.joined(separator: ", ")); per \
+            severity precision:SEVERITY, recall:SEVERITY, f1:SEVERITY (such as \
+            recall:critical); per agent agent-precision:AGENT, agent-recall:AGENT, \
+            agent-f1:AGENT (such as agent-f1:database).
 
             Exit status: 0 done and no gate tripped; 1 a gate tripped or some \
             corpus rows could not be read; 2 a rule pack has errors; 3 the corpus \
@@ -73,6 +75,14 @@ struct Eval: ParsableCommand {
         let candidate = Evaluator.evaluate(candidatePack, corpus: rows)
         let dropGates = failOn.compactMap(MetricGate.init)
         let minimums = failUnder.compactMap(MetricGate.init)
+        // A misspelt agent would compare zeros and never trip.
+        let agents = candidate.agents.perAgent.map(\.agent)
+        for g in dropGates + minimums where g.metric.hasPrefix("agent-") && g.metric.contains(":") {
+            let name = String(g.metric.split(separator: ":", maxSplits: 1)[1])
+            if !agents.contains(name) {
+                throw ValidationError("no agent \"\(name)\" in the pack or the labels" + Suggestions.hint(for: name, in: agents))
+            }
+        }
         var failures = candidate.failures(minimums: minimums)
         var comparison: Comparison?
         if let basePack {
