@@ -13,6 +13,7 @@ let package = Package(
         .library(name: "TriageYAML", targets: ["TriageYAML"]),
         .library(name: "TriageIO", targets: ["TriageIO"]),
         .library(name: "TriageBench", targets: ["TriageBench"]),
+        .library(name: "TriageEval", targets: ["TriageEval"]),
         .executable(name: "triage", targets: ["TriageCLI"]),
     ],
     dependencies: [
@@ -41,12 +42,14 @@ let package = Package(
         .target(
             name: "TriageBench",
             dependencies: ["TriageCore", .product(name: "Histogram", package: "hdrhistogram-swift")]),
+        // Test runs, coverage, corpus metrics and profile reports: pure functions over packs and verdicts.
+        .target(name: "TriageEval", dependencies: ["TriageCore", "TriageIO"]),
 
         // MARK: Apps
         .executableTarget(
             name: "TriageCLI",
             dependencies: [
-                "TriageCore", "TriageRegex", "TriageYAML", "TriageIO", "TriageBench",
+                "TriageCore", "TriageRegex", "TriageYAML", "TriageIO", "TriageBench", "TriageEval",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]),
 
@@ -55,6 +58,8 @@ let package = Package(
         .testTarget(name: "TriageEngineTests", dependencies: ["TriageCore", "TriageRegex", "TriageYAML"]),
         .testTarget(name: "TriageYAMLTests", dependencies: ["TriageYAML", "TriageCore", "TriageRegex"]),
         .testTarget(name: "TriageIOTests", dependencies: ["TriageIO", "TriageCore"]),
+        .testTarget(
+            name: "TriageEvalTests", dependencies: ["TriageEval", "TriageCore", "TriageRegex", "TriageYAML"]),
         .testTarget(name: "TriageCLITests", dependencies: ["TriageCLI"], exclude: ["Fixtures"]),
     ]
 )

@@ -140,7 +140,7 @@ struct PackDecoder {
 
     static let ruleKeys = [
         "id", "description", "enabled", "tags", "fields", "match", "score", "floor", "ceiling", "override", "agents",
-        "title_weight", "tests",
+        "title_weight", "tests", "lint",
     ]
 
     mutating func decodeRule(_ node: YAMLNode) -> Rule? {
@@ -169,7 +169,19 @@ struct PackDecoder {
         if let a = m["agents"] { rule.agents = decodeAgentWeights(a) }
         rule.titleWeight = m["title_weight"].flatMap { number($0, "title_weight") }
         if let t = m["tests"], let items = sequence(t, "tests") { rule.tests = items.compactMap { decodeTest($0) } }
+        if let l = m["lint"] { rule.lintSuppressions = decodeLintSettings(l) }
         return errors.count == before || condition != nil ? rule : nil
+    }
+
+    /// `lint: {ignore: [check-id, ...]}`: lint checks not reported for this rule.
+    /// The ids are checked by the linter, which knows them.
+    mutating func decodeLintSettings(_ node: YAMLNode) -> [LintSuppression] {
+        guard let m = mapping(node, "lint settings", allowed: ["ignore"]), let ignore = m["ignore"] else { return [] }
+        let items = ignore.sequence ?? [ignore]
+        return items.compactMap { item in
+            guard let id = string(item, "lint check id") else { return nil }
+            return LintSuppression(check: id, location: item.location)
+        }
     }
 
     mutating func decodeAgentWeights(_ node: YAMLNode) -> [AgentWeight] {

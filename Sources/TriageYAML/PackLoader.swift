@@ -30,6 +30,16 @@ public enum PackLoader {
         return try compiler.compile(pack)
     }
 
+    /// Reads, decodes and compiles a pack, returning it both as written (for
+    /// analyses such as lint and test coverage) and compiled.
+    public static func loadAndCompile(path: String, backend: any RegexBackend) throws(PackErrors) -> (RulePack, CompiledPack) {
+        let (pack, errors) = read(path: path)
+        let compiler = PackCompiler(backend: backend)
+        guard let pack else { throw PackErrors(errors) }
+        if !errors.isEmpty { throw PackErrors(sorted(errors + compiler.check(pack))) }
+        return (pack, try compiler.compile(pack))
+    }
+
     /// Decodes YAML text as a whole pack (for tests and tools).
     public static func decode(yaml: String, file: String = "<memory>") throws(PackErrors) -> RulePack {
         let bytes = Array(yaml.utf8)

@@ -203,12 +203,14 @@ import Testing
         ("(?C1)a", [], nil),
         ("(*ACCEPT)", [], nil),
         // Without UCP, \w and the POSIX letter classes are ASCII sets; `.` is a class of almost anything.
-        (#"\w"#, [], .set(RegexCharClass(implied: [0x30...0x39, 0x41...0x5A, 0x5F...0x5F, 0x61...0x7A]), caseless: false)),
-        (#"\w"#, [.unicodeClasses], .set(RegexCharClass(open: true), caseless: false)),
+        (#"\w"#, [], .set(RegexCharClass(implied: [0x30...0x39, 0x41...0x5A, 0x5F...0x5F, 0x61...0x7A], named: ["w"]), caseless: false)),
+        (#"\w"#, [.unicodeClasses], .set(RegexCharClass(open: true, named: ["w"]), caseless: false)),
         ("[[:alpha:]]", [], .set(RegexCharClass(implied: [0x41...0x5A, 0x61...0x7A]), caseless: false)),
-        ("[[:punct:]]", [], .set(RegexCharClass(open: true), caseless: false)),
-        (".", [], .set(RegexCharClass(open: true), caseless: false)),
-        (#"\N"#, [], .set(RegexCharClass(open: true), caseless: false)),
+        ("[[:punct:]]", [], .set(RegexCharClass(open: true, named: ["punct"]), caseless: false)),
+        (".", [], .set(RegexCharClass(negated: true, written: [0x0A...0x0A]), caseless: false)),
+        (".", [.dotAll], .set(RegexCharClass(open: true), caseless: false)),
+        ("(?s).", [], .set(RegexCharClass(open: true), caseless: false)),
+        (#"\N"#, [.dotAll], .set(RegexCharClass(negated: true, written: [0x0A...0x0A]), caseless: false)),
         (#"\X"#, [], .unknown),
     ]
 

@@ -32,12 +32,22 @@ struct RulesOptions: ParsableArguments {
     /// Loads and compiles the pack, printing every error (file:line:col) and
     /// exiting with status 2 when it has any.
     func load() throws -> CompiledPack {
-        let path = try resolvedPath()
+        try loadWritten().compiled
+    }
+
+    /// The pack as written (for lint and test coverage) and compiled; exits
+    /// with status 2 like `load()` when it has errors.
+    func loadWritten() throws -> (written: RulePack, compiled: CompiledPack) {
+        try Self.load(path: try resolvedPath(), what: "the rule pack")
+    }
+
+    /// Loads the pack at `path`, printing its errors and exiting with status 2 when it has any.
+    static func load(path: String, what: String) throws -> (written: RulePack, compiled: CompiledPack) {
         do {
-            return try PackLoader.compile(path: path, backend: PCRE2Backend())
+            return try PackLoader.loadAndCompile(path: path, backend: PCRE2Backend())
         } catch {
             for e in error.errors { Console.error(e.description) }
-            Console.error("\(path): \(error.errors.count) error\(error.errors.count == 1 ? "" : "s") in the rule pack")
+            Console.error("\(path): \(error.errors.count) error\(error.errors.count == 1 ? "" : "s") in \(what)")
             throw ExitCode(ExitStatus.badPack)
         }
     }

@@ -20,6 +20,8 @@
 struct RegexFlags: Sendable, Hashable {
     var caseless: Bool
     var extended: Bool
+    /// `.` also matches a newline (PCRE2_DOTALL, `(?s)`).
+    var dotAll = false
 }
 
 /// One node of a parsed regex.
@@ -34,8 +36,9 @@ indirect enum RegexNode: Sendable, Hashable {
     /// cluster of any length), `\R` (one or two characters). `.` and `\N`
     /// are one character of any kind: an open `set`.
     case unknown
-    /// A zero-width assertion: `^ $ \A \z \Z \b \B \G`.
-    case assertion
+    /// A zero-width assertion: `^ $ \A \z \Z \b \B \G`, with the character
+    /// that names it (`^`, `$`, or the escape letter).
+    case assertion(Unicode.Scalar)
     /// `(?=…)`, `(?!…)`, `(?<=…)`, `(?<!…)`: zero width; the body is kept for
     /// checks that look at every character written in the pattern.
     case lookaround(RegexNode)
@@ -68,12 +71,18 @@ struct RegexCharClass: Sendable, Hashable {
     var implied: [ClosedRange<UInt32>] = []
     var open = false
     var caseDependent = false
+    /// What the open members are, for analyses that need an approximation
+    /// of them (the lint's overlap check): escape letters (`w`, `W`, `D`,
+    /// `S`, `H`, `V`, `p`, `P`, and `d`/`s` under UCP) and POSIX names
+    /// (`alpha`, `^alpha`, …). Literal extraction ignores it.
+    var named: [String] = []
 
     mutating func formUnion(_ other: RegexCharClass) {
         written += other.written
         implied += other.implied
         open = open || other.open
         caseDependent = caseDependent || other.caseDependent
+        named += other.named
     }
 }
 
@@ -116,7 +125,8 @@ struct RegexParser {
     /// nil when the pattern uses syntax outside the subset.
     static func parse(_ pattern: String, caseInsensitive: Bool, options: RegexOptions) -> RegexSyntaxTree? {
         var p = RegexParser(pattern, ucp: options.contains(.unicodeClasses))
-        var flags = RegexFlags(caseless: caseInsensitive, extended: options.contains(.extended))
+        var flags = RegexFlags(
+            caseless: caseInsensitive, extended: options.contains(.extended), dotAll: options.contains(.dotAll))
         do {
             let root = try p.parseAlternation(&flags)
             guard p.i == p.s.count else { return nil }  // a stray `)`
@@ -314,10 +324,10 @@ struct RegexParser {
             return .set(try parseClass(), caseless: flags.caseless)
         case ".":
             i += 1
-            return .set(RegexParser.anyCharacter, caseless: flags.caseless)
+            return .set(flags.dotAll ? RegexParser.anyCharacter : RegexParser.anyButNewline, caseless: flags.caseless)
         case "^", "$":
             i += 1
-            return .assertion
+            return .assertion(c)
         case "\\":
             return try parseEscape(flags)
         case "*", "+", "?":
@@ -413,6 +423,7 @@ struct RegexParser {
         if peek() == "^" {
             new.caseless = false
             new.extended = false
+            new.dotAll = false
             i += 1
         }
         while let c = peek() {
@@ -422,7 +433,8 @@ struct RegexParser {
             case "x":
                 if peek() == "x" { throw Unsupported() }
                 new.extended = on
-            case "m", "n", "s", "J", "U": break
+            case "s": new.dotAll = on
+            case "m", "n", "J", "U": break
             case "-":
                 guard on else { throw Unsupported() }
                 on = false
@@ -448,9 +460,9 @@ struct RegexParser {
         switch e {
         case "G":
             assertsSearchStart = true
-            return .assertion
+            return .assertion(e)
         case "b", "B", "A", "z", "Z":
-            return .assertion
+            return .assertion(e)
         case "K":
             resetsMatchStart = true
             return .resetMatchStart
@@ -460,7 +472,7 @@ struct RegexParser {
             if peek() == "{" {
                 return .char(try unicodeNameEscape(), caseless: flags.caseless)
             }
-            return .set(RegexParser.anyCharacter, caseless: flags.caseless)
+            return .set(RegexParser.anyButNewline, caseless: flags.caseless)
         case "C":
             throw Unsupported()  // one code unit: can split a UTF-8 character
         case "E":
@@ -589,18 +601,21 @@ struct RegexParser {
         var c = RegexCharClass()
         switch e {
         case "d":
-            if ucp { c.open = true } else { c.implied = [0x30...0x39] }
+            if ucp { c.open = true; c.named = ["d"] } else { c.implied = [0x30...0x39] }
         case "s":
-            if ucp { c.open = true } else { c.implied = [0x09...0x0D, 0x20...0x20] }
+            if ucp { c.open = true; c.named = ["s"] } else { c.implied = [0x09...0x0D, 0x20...0x20] }
         case "h":
             c.implied = RegexParser.horizontalSpace
         case "v":
             c.implied = [0x0A...0x0D, 0x85...0x85, 0x2028...0x2029]
         case "w":
             if ucp { c.open = true } else { c.implied = RegexParser.asciiWord }
+            c.named = [String(e)]
         case "D", "W", "S", "H", "V":
             c.open = true
+            c.named = [String(e)]
         case "p", "P":
+            c.named = [String(e)]
             // \pL or \p{…}: Unicode properties ignore caseless matching.
             if peek() == "{" {
                 while let d = peek(), d != "}" { i += 1 }
@@ -624,6 +639,11 @@ struct RegexParser {
         c.open = true
         return c
     }()
+
+    /// `.` without dot-all, and `\N`: any character but a line feed (PCRE2's
+    /// default newline). With another newline convention `.` excludes more,
+    /// so this stays a superset of what it matches.
+    static let anyButNewline = RegexCharClass(negated: true, written: [0x0A...0x0A])
 
     /// `\w` and `[:word:]` without UCP.
     static let asciiWord: [ClosedRange<UInt32>] = [0x30...0x39, 0x41...0x5A, 0x5F...0x5F, 0x61...0x7A]
@@ -752,6 +772,7 @@ struct RegexParser {
                     c = RegexCharClass()
                     c.open = true
                 }
+                if c.open { c.named = [(negated ? "^" : "") + name] }
                 return c
             }
             j += 1

@@ -36,6 +36,18 @@ public struct RuleTest: Sendable, Hashable {
     }
 }
 
+/// A lint check switched off for one rule (`lint: {ignore: [check-id]}`).
+public struct LintSuppression: Sendable, Hashable {
+    /// The check's stable id, such as `short-keyword-without-boundary`.
+    public var check: String
+    public var location: SourceLocation?
+
+    public init(check: String, location: SourceLocation? = nil) {
+        self.check = check
+        self.location = location
+    }
+}
+
 /// One rule: a condition over the incident's text and the effects it has when it fires.
 public struct Rule: Sendable, Hashable {
     public var id: String
@@ -58,13 +70,16 @@ public struct Rule: Sendable, Hashable {
     /// nil: the pack's `title_weight`.
     public var titleWeight: Double?
     public var tests: [RuleTest]
+    /// Lint checks whose findings about this rule are not reported.
+    public var lintSuppressions: [LintSuppression]
     public var location: SourceLocation?
 
     public init(
         id: String, description: String = "", enabled: Bool = true, tags: [String] = [],
         fields: FieldSet = .all, condition: Condition, score: Double = 0, floor: Severity? = nil,
         ceiling: Severity? = nil, override: Severity? = nil, agents: [AgentWeight] = [],
-        titleWeight: Double? = nil, tests: [RuleTest] = [], location: SourceLocation? = nil
+        titleWeight: Double? = nil, tests: [RuleTest] = [], lintSuppressions: [LintSuppression] = [],
+        location: SourceLocation? = nil
     ) {
         self.id = id
         self.description = description
@@ -79,6 +94,7 @@ public struct Rule: Sendable, Hashable {
         self.agents = agents
         self.titleWeight = titleWeight
         self.tests = tests
+        self.lintSuppressions = lintSuppressions
         self.location = location
     }
 }
