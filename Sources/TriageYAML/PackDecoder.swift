@@ -7,7 +7,7 @@ struct PackFragment {
     var pack: (metadata: PackMetadata, location: SourceLocation)?
     var settings: (titleWeight: Double?, limits: MatchLimits, location: SourceLocation)?
     var severity: (thresholds: SeverityThresholds?, defaultSeverity: Severity?, location: SourceLocation)?
-    var agents: (catalogue: [AgentDefinition], threshold: Double?, max: Int?, location: SourceLocation)?
+    var agents: (catalogue: [AgentDefinition], threshold: Double?, max: Int?, relative: Double?, location: SourceLocation)?
     var lists: [PatternList] = []
     var macros: [Macro] = []
     var rules: [Rule] = []
@@ -85,8 +85,8 @@ struct PackDecoder {
         return (thresholds, def, node.location)
     }
 
-    mutating func decodeAgents(_ node: YAMLNode) -> ([AgentDefinition], Double?, Int?, SourceLocation)? {
-        guard let m = mapping(node, "agents", allowed: ["catalogue", "threshold", "max"]) else { return nil }
+    mutating func decodeAgents(_ node: YAMLNode) -> ([AgentDefinition], Double?, Int?, Double?, SourceLocation)? {
+        guard let m = mapping(node, "agents", allowed: ["catalogue", "threshold", "max", "relative"]) else { return nil }
         var catalogue = [AgentDefinition]()
         if let c = m["catalogue"], let items = sequence(c, "agent catalogue") {
             for item in items {
@@ -103,7 +103,11 @@ struct PackDecoder {
         let threshold = m["threshold"].flatMap { number($0, "agent threshold") }
         var max: Int?
         if let n = m["max"], let v = count(n, "max agents") { max = Int(v) }
-        return (catalogue, threshold, max, node.location)
+        let relative = m["relative"].flatMap { number($0, "relative agent threshold") }
+        if let relative, let n = m["relative"], !(0...1).contains(relative) {
+            fail(.invalidValue, "the relative agent threshold must be between 0 and 1", n)
+        }
+        return (catalogue, threshold, max, relative, node.location)
     }
 
     mutating func decodeLists(_ node: YAMLNode) -> [PatternList] {

@@ -145,6 +145,7 @@ public enum PackLoader {
                 pack.agents = a.catalogue
                 if let t = a.threshold { pack.agentThreshold = t }
                 if let m = a.max { pack.maxAgents = m }
+                if let r = a.relative { pack.agentRelativeThreshold = r }
             }
             pack.lists += f.lists
             pack.macros += f.macros

@@ -126,6 +126,20 @@ import TriageCore
         #expect(v.agents.map(\.weight) == [3.5, 3])
     }
 
+    /// With a relative threshold, secondary agents must weigh a share of the heaviest.
+    @Test func relativeAgentThreshold() throws {
+        var pack = TestPacks.pack(Self.rules)
+        // "login errors latency outage": network 3.5, auth 1.5, database 1.
+        pack.agentRelativeThreshold = 0.4
+        let v = TestPacks.classify(try TestPacks.compile(pack), title: "", description: "login errors latency outage")
+        #expect(v.agents.map(\.id) == ["network", "auth"])  // 1.5 >= 1.4; 1 < 1.4
+        pack.agentRelativeThreshold = 0.5
+        let w = TestPacks.classify(try TestPacks.compile(pack), title: "", description: "login errors latency outage")
+        #expect(w.agents.map(\.id) == ["network"])
+        pack.agentRelativeThreshold = 1.5
+        #expect(throws: PackErrors.self) { try TestPacks.compile(pack) }
+    }
+
     @Test func callerOverrideWinsAndIsRecorded() throws {
         let pack = try TestPacks.compile(TestPacks.pack(Self.rules))
         let v = TestPacks.classify(pack, title: "", description: "maintenance dataloss", override: .high)

@@ -126,6 +126,7 @@ import TriageYAML
             agents:
               threshold: 2
               max: 4
+              relative: 0.25
               catalogue: [{id: database, description: dbs}, {id: network}]
             lists:
               engines: [postgres, {keyword: MySQL, case_sensitive: true}, {regex: 'maria\\w+'}]
@@ -163,7 +164,7 @@ import TriageYAML
         #expect(pack.limits == MatchLimits(matchLimit: 5000, depthLimit: 100, heapLimitKiB: 1024))
         #expect(pack.thresholds.critical == 10 && pack.thresholds.low == 1)
         #expect(pack.defaultSeverity == .low)
-        #expect(pack.agentThreshold == 2 && pack.maxAgents == 4)
+        #expect(pack.agentThreshold == 2 && pack.maxAgents == 4 && pack.agentRelativeThreshold == 0.25)
         #expect(pack.agents.map(\.id) == ["database", "network"])
         #expect(pack.lists.first?.patterns.map(\.kind) == [.keyword, .keyword, .regex])
         #expect(pack.lists.first?.patterns[1].caseSensitive == true)

@@ -9,6 +9,7 @@ public final class CompiledPack: Sendable {
     public let agents: [AgentDefinition]
     public let agentThreshold: Double
     public let maxAgents: Int
+    public let agentRelativeThreshold: Double
     public let thresholds: SeverityThresholds
     public let defaultSeverity: Severity
     public let limits: MatchLimits
@@ -67,6 +68,7 @@ public final class CompiledPack: Sendable {
 
     init(
         metadata: PackMetadata, agents: [AgentDefinition], agentThreshold: Double, maxAgents: Int,
+        agentRelativeThreshold: Double,
         thresholds: SeverityThresholds, defaultSeverity: Severity, limits: MatchLimits, rules: [CompiledRule],
         patterns: [CompiledPattern], automaton: AhoCorasick, targetStart: [Int32], targets: [UInt32],
         keywordChecks: [KeywordCheck], regexes: [RegexProgram], unconditionalRegexes: [Int32],
@@ -77,6 +79,7 @@ public final class CompiledPack: Sendable {
         self.agents = agents
         self.agentThreshold = agentThreshold
         self.maxAgents = maxAgents
+        self.agentRelativeThreshold = agentRelativeThreshold
         self.thresholds = thresholds
         self.defaultSeverity = defaultSeverity
         self.limits = limits

@@ -105,7 +105,7 @@ private struct Builder {
 
         return CompiledPack(
             metadata: pack.metadata, agents: pack.agents, agentThreshold: pack.agentThreshold,
-            maxAgents: pack.maxAgents, thresholds: pack.thresholds, defaultSeverity: pack.defaultSeverity,
+            maxAgents: pack.maxAgents, agentRelativeThreshold: pack.agentRelativeThreshold, thresholds: pack.thresholds, defaultSeverity: pack.defaultSeverity,
             limits: pack.limits, rules: rules, patterns: engines.patterns, automaton: engines.automaton,
             targetStart: engines.targetStart, targets: engines.targets, keywordChecks: engines.keywordChecks,
             regexes: engines.regexes, unconditionalRegexes: engines.unconditional, nodes: nodes, children: children,
@@ -129,6 +129,9 @@ private struct Builder {
             previous = (s, v)
         }
         if pack.maxAgents < 0 { error(.invalidValue, "max agents must not be negative", nil) }
+        if !(0...1).contains(pack.agentRelativeThreshold) {
+            error(.invalidValue, "the relative agent threshold must be between 0 and 1", nil)
+        }
         if !pack.titleWeight.isFinite { error(.invalidValue, "title weight must be a finite number", nil) }
     }
 

@@ -539,7 +539,11 @@ extension CompiledPack {
                     return wa != wb ? wa > wb : a < b
                 }
             }
-            let n = min(kept, maxAgents)
+            var n = min(kept, maxAgents)
+            if agentRelativeThreshold > 0 && n > 1 {
+                let floor = weight[Int(st.pointee.touchedAgents[0])] * agentRelativeThreshold
+                while n > 1 && weight[Int(st.pointee.touchedAgents[n - 1])] < floor { n -= 1 }
+            }
             assigned.reserveCapacity(n)
             for k in 0..<n {
                 let a = Int(st.pointee.touchedAgents[k])

@@ -93,6 +93,10 @@ public struct RulePack: Sendable, Hashable {
     public var agentThreshold: Double
     /// At most this many agents are assigned, heaviest first.
     public var maxAgents: Int
+    /// An agent is assigned only when its weight is at least this fraction of
+    /// the heaviest agent's (0: no such bound), so that weak secondary cues do
+    /// not ride along with a clear primary agent.
+    public var agentRelativeThreshold: Double
     public var thresholds: SeverityThresholds
     /// The severity when no rule fires.
     public var defaultSeverity: Severity
@@ -107,6 +111,7 @@ public struct RulePack: Sendable, Hashable {
 
     public init(
         metadata: PackMetadata, agents: [AgentDefinition] = [], agentThreshold: Double = 1, maxAgents: Int = 3,
+        agentRelativeThreshold: Double = 0,
         thresholds: SeverityThresholds = SeverityThresholds(critical: 8, high: 5, medium: 2, low: 1),
         defaultSeverity: Severity = .medium, titleWeight: Double = 1, limits: MatchLimits = MatchLimits(),
         lists: [PatternList] = [], macros: [Macro] = [], rules: [Rule] = [], sources: [String] = []
@@ -115,6 +120,7 @@ public struct RulePack: Sendable, Hashable {
         self.agents = agents
         self.agentThreshold = agentThreshold
         self.maxAgents = maxAgents
+        self.agentRelativeThreshold = agentRelativeThreshold
         self.thresholds = thresholds
         self.defaultSeverity = defaultSeverity
         self.titleWeight = titleWeight
