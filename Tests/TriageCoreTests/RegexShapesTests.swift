@@ -226,25 +226,4 @@ enum Bytes {
         #expect(ByteSet.nonASCII.count == 128 && !ByteSet.nonASCII.contains(0x7F))
         #expect("\(ByteSet("-0123456789abcdef]".utf8))" == #"[\-0-9\]a-f]"#)
     }
-
-    /// Ten thousand regexes get their prefilter and gate well under a second
-    /// in a release build; a debug build gets ample slack.
-    @Test func analysisIsFast() {
-        let patterns = RegexLiteralsTests.rows.map(\.pattern) + RegexLiteralsRunGateTests.rows.map(\.pattern)
-            + RegexLiteralsLeadTests.rows.map(\.pattern)
-        _ = CaselessMatching.asciiInFolds  // built once per process
-        let clock = ContinuousClock()
-        var analysed = 0
-        let elapsed = clock.measure {
-            while analysed < 10_000 {
-                for p in patterns {
-                    _ = RegexLiteralAnalysis.prefilter(pattern: p, caseInsensitive: analysed % 2 == 0, options: [])
-                    _ = RegexLiteralAnalysis.runGate(pattern: p, caseInsensitive: analysed % 2 == 0, options: [])
-                    analysed += 1
-                }
-            }
-        }
-        print("analysed \(analysed) regexes (prefilter and run gate) in \(elapsed)")
-        #expect(elapsed < .seconds(10))
-    }
 }

@@ -453,14 +453,13 @@ func rejectsInvalidDocument(_ c: ErrorCase) {
         let alias = "*\(names[i - 1])"
         yaml += "\(names[i]): &\(names[i]) [" + Array(repeating: alias, count: 9).joined(separator: ", ") + "]\n"
     }
-    let clock = ContinuousClock()
-    let start = clock.now
+    // The limit is counted while aliases are resolved, so the parser stops at
+    // the first alias past it (line 7) instead of building the 9^9-node tree.
     let error = #expect(throws: YAMLError.self) { try YAMLDocument.parse(yaml, file: "bomb.yaml") }
     #expect(
         error?.description
             == "bomb.yaml:7:8: alias *f expands the document beyond the limit of 1000000 nodes "
             + "(every alias counts as a copy of its anchored node)")
-    #expect(clock.now - start < .milliseconds(100))
 }
 
 // MARK: - Conveniences
@@ -531,18 +530,14 @@ func generatedPack(rules: Int) -> String {
     return yaml
 }
 
-@Test func parsesATenThousandRulePackQuickly() throws {
+/// Its speed is measured by the benchmarks (compile/10,000 generated rules), not here.
+@Test func parsesATenThousandRulePack() throws {
     let bytes = Array(generatedPack(rules: 10_000).utf8)
     #expect((1_400_000...1_700_000).contains(bytes.count))
-    let clock = ContinuousClock()
-    let start = clock.now
     let doc = try YAMLDocument.parse(bytes, file: "big.yaml")
-    let elapsed = clock.now - start
-    print("parsed \(bytes.count) bytes, 10,000 rules, in \(elapsed)")
     let rules = try #require(doc["rules"]?.sequence)
     #expect(rules.count == 10_000)
     #expect(rules.last?["id"]?.scalar == "rule-9999")
     #expect(rules.last?["id"]?.location.line == 7 + 9_999 * 7)
     #expect(rules.last?["when"]?["any"]?.sequence?.first?["regex"]?.scalar == #"disk 9999 (is )?full\b"#)
-    #expect(elapsed < .seconds(1))
 }
