@@ -178,12 +178,11 @@ public struct AhoCorasick: Sendable {
                 let classOf = cls.baseAddress!
                 let next = tr.baseAddress!
                 var s = state
-                var p = base + position
-                let end = base + text.count
+                var p = UnsafePointer(base + position)
+                let end = UnsafePointer(base + text.count)
                 var count = 0
                 while p < end {
-                    s = next[Int(s) &+ Int(classOf[Int(p.pointee)])]
-                    p += 1
+                    AhoCorasick.advance(&p, &s, end, classOf, next, firstMatch)
                     if s >= firstMatch {
                         hits[count] = (UInt64((s &- firstMatch) / stride32) << 32) | UInt64(p - base)
                         count &+= 1
@@ -233,10 +232,7 @@ public struct AhoCorasick: Sendable {
                 let stop = pa + max(steps, 0)
                 let bFromPointer = base + bFrom
                 while pa < stop {
-                    sa = next[Int(sa) &+ Int(classOf[Int(pa.pointee)])]
-                    sb = next[Int(sb) &+ Int(classOf[Int(pb.pointee)])]
-                    pa += 1
-                    pb += 1
+                    AhoCorasick.advancePair(&pa, &pb, &sa, &sb, stop, classOf, next, firstMatch)
                     if max(sa, sb) >= firstMatch {
                         if sa >= firstMatch {
                             hitsA[na] = (UInt64((sa &- firstMatch) / stride32) << 32) | UInt64(pa - base)
@@ -255,6 +251,50 @@ public struct AhoCorasick: Sendable {
                 countB = nb
             }
         }
+    }
+
+    /// The inner loop of `scanPair`: steps both streams until either reaches
+    /// a match state or `a` reaches `stop`. Kept out of line and small so that
+    /// both states stay in registers: spilled to memory, each state's
+    /// store-and-reload would lengthen the chain of dependent loads that
+    /// bounds the scan.
+    @inline(never) @usableFromInline
+    static func advancePair(
+        _ pa: inout UnsafePointer<UInt8>, _ pb: inout UnsafePointer<UInt8>, _ sa: inout UInt32, _ sb: inout UInt32,
+        _ stop: UnsafePointer<UInt8>, _ classOf: UnsafePointer<UInt8>, _ next: UnsafePointer<UInt32>, _ firstMatch: UInt32
+    ) {
+        var a = pa
+        var b = pb
+        var x = sa
+        var y = sb
+        while a < stop {
+            x = next[Int(x) &+ Int(classOf[Int(a.pointee)])]
+            y = next[Int(y) &+ Int(classOf[Int(b.pointee)])]
+            a += 1
+            b += 1
+            if max(x, y) >= firstMatch { break }
+        }
+        pa = a
+        pb = b
+        sa = x
+        sb = y
+    }
+
+    /// The single-stream inner loop, on the same terms as `advancePair`.
+    @inline(never) @usableFromInline
+    static func advance(
+        _ p: inout UnsafePointer<UInt8>, _ s: inout UInt32, _ end: UnsafePointer<UInt8>, _ classOf: UnsafePointer<UInt8>,
+        _ next: UnsafePointer<UInt32>, _ firstMatch: UInt32
+    ) {
+        var q = p
+        var x = s
+        while q < end {
+            x = next[Int(x) &+ Int(classOf[Int(q.pointee)])]
+            q += 1
+            if x >= firstMatch { break }
+        }
+        p = q
+        s = x
     }
 
     /// The literals that end at a match state of row `row` (from a hit).
