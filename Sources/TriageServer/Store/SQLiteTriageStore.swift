@@ -1,0 +1,286 @@
+import Foundation
+// GRDB rather than vapor/sqlite-nio: both build here, but GRDB is the
+// better-kept SQLite library (steady releases, thorough docs and tests) and
+// gives what this store needs without glue: a WAL connection pool whose
+// readers run beside the single writer, IMMEDIATE write transactions, and
+// versioned migrations. sqlite-nio is a thin driver under Fluent; on its own
+// it would leave pooling, transactions and migrations to us.
+import GRDB
+import TriageCore
+
+/// The SQLite store: one database file in WAL mode, migrated on open.
+///
+/// Writes are serialised by GRDB's writer and run as IMMEDIATE transactions
+/// (so they cannot interleave even with another process on the same file);
+/// reads run concurrently on a small pool of readers and never wait for
+/// writes. Times are stored as integer milliseconds since 1970, UTC.
+public final class SQLiteTriageStore: TriageStore {
+    let pool: DatabasePool
+    public let path: String
+
+    /// Opens (creating it and its directory if needed) and migrates the database.
+    public init(path: String, durability: Durability = .normal) throws {
+        let dir = (path as NSString).deletingLastPathComponent
+        if !dir.isEmpty { try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true) }
+        var config = GRDB.Configuration()
+        config.busyMode = .timeout(5)
+        config.prepareDatabase { db in
+            try db.execute(sql: "PRAGMA synchronous = \(durability == .full ? "FULL" : "NORMAL")")
+        }
+        pool = try DatabasePool(path: path, configuration: config)
+        self.path = path
+        try Self.migrator.migrate(pool)
+    }
+
+    static var migrator: DatabaseMigrator {
+        var m = DatabaseMigrator()
+        m.registerMigration("v1: incidents, triages, evidence, quota usage") { db in
+            try db.execute(
+                sql: """
+                    CREATE TABLE incident (
+                        id TEXT PRIMARY KEY,
+                        organization TEXT NOT NULL,
+                        title TEXT NOT NULL,
+                        description TEXT NOT NULL,
+                        severity TEXT NOT NULL,
+                        status TEXT NOT NULL,
+                        source TEXT NOT NULL,
+                        created_by TEXT,
+                        created_at INTEGER NOT NULL
+                    );
+                    CREATE INDEX incident_organization ON incident(organization, created_at);
+                    CREATE TABLE triage (
+                        id TEXT PRIMARY KEY,
+                        incident_id TEXT NOT NULL UNIQUE REFERENCES incident(id),
+                        organization TEXT NOT NULL,
+                        status TEXT NOT NULL CHECK (status IN ('running', 'completed', 'failed')),
+                        priority TEXT,
+                        context TEXT,
+                        classified_severity TEXT,
+                        rule_severity TEXT,
+                        assigned_agents TEXT NOT NULL DEFAULT '[]',
+                        pack_name TEXT,
+                        pack_version TEXT,
+                        pack_hash TEXT,
+                        failure TEXT,
+                        quota_period TEXT NOT NULL,
+                        started_at INTEGER NOT NULL,
+                        completed_at INTEGER
+                    );
+                    CREATE INDEX triage_status ON triage(status);
+                    CREATE TABLE evidence (
+                        triage_id TEXT PRIMARY KEY REFERENCES triage(id) ON DELETE CASCADE,
+                        document TEXT NOT NULL
+                    );
+                    CREATE TABLE quota_usage (
+                        organization TEXT NOT NULL,
+                        period TEXT NOT NULL,
+                        events_used INTEGER NOT NULL DEFAULT 0,
+                        investigations_used INTEGER NOT NULL DEFAULT 0,
+                        PRIMARY KEY (organization, period)
+                    );
+                    """)
+        }
+        return m
+    }
+
+    // MARK: Incidents
+
+    public func createIncident(_ new: NewIncident, quota: Quota, period: String) async throws -> IncidentCreated {
+        try await pool.write { db in
+            let used = try Self.usage(db, organization: new.organization, period: period)
+            guard used.events < quota.events else { throw StoreError.eventQuotaExceeded(limit: quota.events) }
+            try db.execute(
+                sql: """
+                    INSERT INTO quota_usage (organization, period, events_used) VALUES (?, ?, 1)
+                    ON CONFLICT (organization, period) DO UPDATE SET events_used = events_used + 1
+                    """, arguments: [new.organization, period])
+            let record = IncidentRecord(
+                id: new.id, organization: new.organization, title: new.title, description: new.description,
+                severity: "medium", status: "open", source: "manual", createdBy: new.createdBy, createdAt: new.createdAt)
+            try db.execute(
+                sql: """
+                    INSERT INTO incident (id, organization, title, description, severity, status, source, created_by, created_at)
+                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
+                    """,
+                arguments: [
+                    record.id, record.organization, record.title, record.description, record.severity, record.status,
+                    record.source, record.createdBy, Timestamps.millis(record.createdAt),
+                ])
+            let remaining = QuotaRemaining(
+                events: max(0, quota.events - used.events - 1), investigations: max(0, quota.investigations - used.investigations))
+            return IncidentCreated(incident: record, remaining: remaining)
+        }
+    }
+
+    public func incident(id: String, organization: String) async throws -> IncidentRecord? {
+        try await pool.read { db in try Self.incident(db, id: id, organization: organization) }
+    }
+
+    public func remaining(organization: String, quota: Quota, period: String) async throws -> QuotaRemaining {
+        try await pool.read { db in
+            let used = try Self.usage(db, organization: organization, period: period)
+            return QuotaRemaining(
+                events: max(0, quota.events - used.events), investigations: max(0, quota.investigations - used.investigations))
+        }
+    }
+
+    // MARK: Triage
+
+    public func beginTriage(_ start: NewTriage, quota: Quota, period: String) async throws -> TriageStart {
+        try await pool.write { db in
+            guard let incident = try Self.incident(db, id: start.incidentID, organization: start.organization) else {
+                throw StoreError.incidentNotFound
+            }
+            let existing = try Self.triage(db, incidentID: start.incidentID, organization: start.organization)
+            switch existing?.status {
+            case .completed?: return .existing(existing!)
+            case .running?: return .running(existing!)
+            case .failed?, nil: break
+            }
+            let used = try Self.usage(db, organization: start.organization, period: period)
+            guard used.investigations < quota.investigations else {
+                throw StoreError.quotaExceeded(limit: quota.investigations)
+            }
+            try db.execute(
+                sql: """
+                    INSERT INTO quota_usage (organization, period, investigations_used) VALUES (?, ?, 1)
+                    ON CONFLICT (organization, period) DO UPDATE SET investigations_used = investigations_used + 1
+                    """, arguments: [start.organization, period])
+            // A failed triage is replaced: the incident keeps one triage row.
+            if let existing { try db.execute(sql: "DELETE FROM triage WHERE id = ?", arguments: [existing.id]) }
+            try db.execute(
+                sql: """
+                    INSERT INTO triage (id, incident_id, organization, status, priority, context, quota_period, started_at)
+                    VALUES (?, ?, ?, 'running', ?, ?, ?, ?)
+                    """,
+                arguments: [
+                    start.id, start.incidentID, start.organization, start.priority?.name, start.context, period,
+                    Timestamps.millis(start.startedAt),
+                ])
+            let record = TriageRecord(
+                id: start.id, incidentID: start.incidentID, organization: start.organization, status: .running,
+                classifiedSeverity: nil, ruleSeverity: nil, priority: start.priority, context: start.context,
+                assignedAgents: [], pack: nil, failure: nil, startedAt: start.startedAt, completedAt: nil)
+            return .started(record, incident)
+        }
+    }
+
+    public func completeTriage(id: String, outcome: TriageOutcome) async throws -> TriageRecord {
+        let agents = String(decoding: try JSONEncoder().encode(outcome.assignedAgents), as: UTF8.self)
+        return try await pool.write { db in
+            try db.execute(
+                sql: """
+                    UPDATE triage SET status = 'completed', classified_severity = ?, rule_severity = ?,
+                        assigned_agents = ?, pack_name = ?, pack_version = ?, pack_hash = ?, completed_at = ?
+                    WHERE id = ? AND status = 'running'
+                    """,
+                arguments: [
+                    outcome.classifiedSeverity.name, outcome.ruleSeverity.name, agents, outcome.pack.name,
+                    outcome.pack.version, outcome.pack.hash, Timestamps.millis(outcome.completedAt), id,
+                ])
+            guard db.changesCount == 1 else { throw StoreError.triageNotRunning(id) }
+            try db.execute(
+                sql: "INSERT INTO evidence (triage_id, document) VALUES (?, ?)", arguments: [id, outcome.evidence])
+            try db.execute(
+                sql: "UPDATE incident SET severity = ? WHERE id = (SELECT incident_id FROM triage WHERE id = ?)",
+                arguments: [outcome.classifiedSeverity.name, id])
+            return try Self.triage(db, id: id)!
+        }
+    }
+
+    public func failTriage(id: String, reason: String, at date: Date) async throws -> TriageRecord {
+        try await pool.write { db in
+            guard let row = try Row.fetchOne(
+                db, sql: "SELECT organization, quota_period FROM triage WHERE id = ? AND status = 'running'",
+                arguments: [id])
+            else { throw StoreError.triageNotRunning(id) }
+            try Self.fail(db, id: id, organization: row["organization"], period: row["quota_period"], reason: reason, at: date)
+            return try Self.triage(db, id: id)!
+        }
+    }
+
+    public func failInterruptedTriages(at date: Date) async throws -> Int {
+        try await pool.write { db in
+            let rows = try Row.fetchAll(
+                db, sql: "SELECT id, organization, quota_period FROM triage WHERE status = 'running'")
+            for row in rows {
+                try Self.fail(
+                    db, id: row["id"], organization: row["organization"], period: row["quota_period"],
+                    reason: "interrupted: the server stopped while this triage was running", at: date)
+            }
+            return rows.count
+        }
+    }
+
+    public func triage(incidentID: String, organization: String) async throws -> TriageRecord? {
+        try await pool.read { db in try Self.triage(db, incidentID: incidentID, organization: organization) }
+    }
+
+    public func evidence(incidentID: String, organization: String) async throws -> EvidenceRecord? {
+        try await pool.read { db in
+            guard let triage = try Self.triage(db, incidentID: incidentID, organization: organization),
+                let document = try String.fetchOne(
+                    db, sql: "SELECT document FROM evidence WHERE triage_id = ?", arguments: [triage.id])
+            else { return nil }
+            return EvidenceRecord(triage: triage, document: document)
+        }
+    }
+
+    // MARK: Rows
+
+    static func fail(_ db: Database, id: String, organization: String, period: String, reason: String, at date: Date) throws {
+        try db.execute(
+            sql: "UPDATE triage SET status = 'failed', failure = ?, completed_at = ? WHERE id = ?",
+            arguments: [reason, Timestamps.millis(date), id])
+        try db.execute(
+            sql: """
+                UPDATE quota_usage SET investigations_used = investigations_used - 1
+                WHERE organization = ? AND period = ? AND investigations_used > 0
+                """, arguments: [organization, period])
+    }
+
+    static func usage(_ db: Database, organization: String, period: String) throws -> (events: Int, investigations: Int) {
+        let row = try Row.fetchOne(
+            db, sql: "SELECT events_used, investigations_used FROM quota_usage WHERE organization = ? AND period = ?",
+            arguments: [organization, period])
+        return (row?["events_used"] ?? 0, row?["investigations_used"] ?? 0)
+    }
+
+    static func incident(_ db: Database, id: String, organization: String) throws -> IncidentRecord? {
+        guard let row = try Row.fetchOne(
+            db, sql: "SELECT * FROM incident WHERE id = ? AND organization = ?", arguments: [id, organization])
+        else { return nil }
+        return IncidentRecord(
+            id: row["id"], organization: row["organization"], title: row["title"], description: row["description"],
+            severity: row["severity"], status: row["status"], source: row["source"], createdBy: row["created_by"],
+            createdAt: Timestamps.date(millis: row["created_at"]))
+    }
+
+    static func triage(_ db: Database, incidentID: String, organization: String) throws -> TriageRecord? {
+        try Row.fetchOne(
+            db, sql: "SELECT * FROM triage WHERE incident_id = ? AND organization = ?", arguments: [incidentID, organization]
+        ).map(triage(from:))
+    }
+
+    static func triage(_ db: Database, id: String) throws -> TriageRecord? {
+        try Row.fetchOne(db, sql: "SELECT * FROM triage WHERE id = ?", arguments: [id]).map(triage(from:))
+    }
+
+    static func triage(from row: Row) -> TriageRecord {
+        let agentsJSON: String = row["assigned_agents"]
+        let agents = (try? JSONDecoder().decode([String].self, from: Data(agentsJSON.utf8))) ?? []
+        let packHash: String? = row["pack_hash"]
+        let completed: Int64? = row["completed_at"]
+        return TriageRecord(
+            id: row["id"], incidentID: row["incident_id"], organization: row["organization"],
+            status: TriageStatus(rawValue: row["status"]) ?? .failed,
+            classifiedSeverity: (row["classified_severity"] as String?).flatMap { Severity(name: $0) },
+            ruleSeverity: (row["rule_severity"] as String?).flatMap { Severity(name: $0) },
+            priority: (row["priority"] as String?).flatMap { Severity(name: $0) }, context: row["context"],
+            assignedAgents: agents,
+            pack: packHash.map { PackMetadata(name: row["pack_name"] ?? "", version: row["pack_version"] ?? "", hash: $0) },
+            failure: row["failure"], startedAt: Timestamps.date(millis: row["started_at"]),
+            completedAt: completed.map { Timestamps.date(millis: $0) })
+    }
+}
