@@ -1,7 +1,7 @@
 import ArgumentParser
 
 @main
-struct TriageCommand: ParsableCommand {
+struct TriageCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "triage",
         abstract: "Rule-based incident triage: severity, specialist agents and the evidence for both.",
@@ -14,5 +14,5 @@ struct TriageCommand: ParsableCommand {
             64 usage error.
             """,
         version: "0.1.0",
-        subcommands: [Classify.self, Explain.self, Pack.self])
+        subcommands: [Classify.self, Explain.self, Pack.self, Serve.self, Token.self])
 }

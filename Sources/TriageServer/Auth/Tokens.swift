@@ -127,6 +127,8 @@ public struct TokenIssuer: Sendable {
         role: String, organization: String, subject: String? = nil, lifetime: TimeInterval = 86_400,
         now: Date = Date(), notBefore: Date? = nil
     ) async throws -> String {
+        // JWT times are seconds; whole ones read better and compare exactly.
+        let now = Date(timeIntervalSince1970: now.timeIntervalSince1970.rounded(.down))
         let claims = TokenClaims(
             sub: subject.map { SubjectClaim(value: $0) }, role: role, org: organization,
             exp: ExpirationClaim(value: now.addingTimeInterval(lifetime)), nbf: notBefore.map { NotBeforeClaim(value: $0) },
