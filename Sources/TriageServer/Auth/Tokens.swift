@@ -1,15 +1,17 @@
 import Foundation
 import JWTKit
 
-/// The claims of an API token.
+/// The claims of an API token: `role`, `org` and `exp` are required, `nbf`
+/// is honoured when present, `sub` and `iat` are informative.
 ///
-/// `exp` is required; `nbf` is honoured when present. Times are checked by
-/// `TokenVerifier` against its own clock (so tests can move it), not here.
+/// All are optional here so that a token missing one is told which;
+/// `TokenVerifier` checks them, and the times against its own clock (so
+/// tests can move it), after the signature.
 struct TokenClaims: JWTPayload {
     var sub: SubjectClaim?
-    var role: String
-    var org: String
-    var exp: ExpirationClaim
+    var role: String?
+    var org: String?
+    var exp: ExpirationClaim?
     var nbf: NotBeforeClaim?
     var iat: IssuedAtClaim?
 
@@ -56,18 +58,21 @@ public final class TokenVerifier: Sendable {
             claims = try await keys.verify(token, as: TokenClaims.self)
         } catch let error as JWTError where error.errorType == .signatureVerificationFailed {
             throw APIError.unauthorized("the token's signature does not verify")
-        } catch let error as DecodingError {
-            throw APIError.unauthorized("the token's claims are not valid: \(Self.describe(error))")
+        } catch let error as JWTError where error.errorType == .malformedToken && "\(error)".contains("payload") {
+            throw APIError.unauthorized("the token's claims could not be decoded")
         } catch {
             throw APIError.unauthorized("the token is malformed")
         }
-        try Self.checkTimes(expires: claims.exp.value, notBefore: claims.nbf?.value, now: now)
-        guard !claims.role.isEmpty else { throw APIError.unauthorized("the token has an empty role claim") }
-        guard !claims.org.isEmpty else { throw APIError.unauthorized("the token has an empty org claim") }
-        let identity = Identity(role: claims.role, organization: claims.org, subject: claims.sub?.value)
+        guard let exp = claims.exp else { throw APIError.unauthorized("the token has no exp claim") }
+        try Self.checkTimes(expires: exp.value, notBefore: claims.nbf?.value, now: now)
+        guard let role = claims.role else { throw APIError.unauthorized("the token has no role claim") }
+        guard let org = claims.org else { throw APIError.unauthorized("the token has no org claim") }
+        guard !role.isEmpty else { throw APIError.unauthorized("the token has an empty role claim") }
+        guard !org.isEmpty else { throw APIError.unauthorized("the token has an empty org claim") }
+        let identity = Identity(role: role, organization: org, subject: claims.sub?.value)
         cache.withLock { entries in
             if entries.count >= Self.cacheCapacity { entries.removeAll(keepingCapacity: true) }
-            entries[token] = Verified(identity: identity, expires: claims.exp.value, notBefore: claims.nbf?.value)
+            entries[token] = Verified(identity: identity, expires: exp.value, notBefore: claims.nbf?.value)
         }
         return identity
     }
@@ -98,15 +103,6 @@ public final class TokenVerifier: Sendable {
         var b64 = s.replacingOccurrences(of: "-", with: "+").replacingOccurrences(of: "_", with: "/")
         while b64.count % 4 != 0 { b64 += "=" }
         return Data(base64Encoded: b64)
-    }
-
-    static func describe(_ error: DecodingError) -> String {
-        switch error {
-        case .keyNotFound(let key, _): "missing \(key.stringValue)"
-        case .typeMismatch(_, let c), .valueNotFound(_, let c), .dataCorrupted(let c):
-            c.codingPath.isEmpty ? "not a JSON object" : "bad \(c.codingPath.map(\.stringValue).joined(separator: "."))"
-        @unknown default: "undecodable"
-        }
     }
 }
 
