@@ -10,9 +10,13 @@ extension Response {
     static func json(_ status: HTTPResponse.Status, _ write: (inout JSONWriter) -> Void) -> Response {
         var w = JSONWriter(reservingCapacity: 512)
         write(&w)
-        return Response(
+        return json(status, w.bytes)
+    }
+
+    static func json(_ status: HTTPResponse.Status, _ body: [UInt8]) -> Response {
+        Response(
             status: status, headers: [.contentType: "application/json; charset=utf-8"],
-            body: .init(byteBuffer: ByteBuffer(bytes: w.bytes)))
+            body: .init(byteBuffer: ByteBuffer(bytes: body)))
     }
 }
 

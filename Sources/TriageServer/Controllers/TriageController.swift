@@ -2,6 +2,7 @@ import Foundation
 import Hummingbird
 import Logging
 import TriageCore
+import TriageIO
 
 /// `POST /v1/triage/{incidentId}` starts triage; `GET` returns it, and
 /// `GET .../evidence` the evidence behind it.
@@ -13,6 +14,7 @@ import TriageCore
 /// requests get it back as it is (200), whatever pack is loaded by then.
 struct TriageController {
     let deps: ServerDependencies
+    let completed = CompletedTriageCache()
 
     var endpoints: RouteCollection<TriageRequestContext> {
         let routes = RouteCollection(context: TriageRequestContext.self)
@@ -40,14 +42,8 @@ struct TriageController {
         let (priority, triageContext) = try Self.validate(body)
         let org = identity.organization
 
-        // An incident that has a triage answers from a read, without a write.
-        if let existing = try await storeCall({ try await deps.store.triage(incidentID: incidentID, organization: org) }) {
-            switch existing.status {
-            case .completed: return Response.json(.ok) { $0.triage(existing) }
-            case .running: throw APIError.triageAlreadyRunning(incidentID)
-            case .failed: break
-            }
-        }
+        // A completed triage this server has seen answers from memory.
+        if let body = completed.body(organization: org, incidentID: incidentID) { return Self.ok(body) }
 
         let now = deps.clock()
         let begun: TriageStart
@@ -68,7 +64,7 @@ struct TriageController {
 
         switch begun {
         case .existing(let triage):
-            return Response.json(.ok) { $0.triage(triage) }
+            return Self.ok(keep(triage))
         case .running:
             throw APIError.triageAlreadyRunning(incidentID)
         case .started(let triage, let incident):
@@ -88,7 +84,7 @@ struct TriageController {
                         classifiedSeverity: classification.severity, ruleSeverity: classification.ruleSeverity,
                         assignedAgents: classification.agents, pack: classification.pack,
                         evidence: classification.evidence, completedAt: deps.clock()))
-                return Response.json(.created) { $0.triage(done) }
+                return Response.json(.created, keep(done))
             } catch {
                 await markFailed(triage, reason: "the result could not be stored: \(error)")
                 throw APIError.triageError("triage of \(incidentID) failed: its result could not be stored")
@@ -100,9 +96,10 @@ struct TriageController {
         let identity = try context.require(Role.triage)
         let incidentID = context.parameters.get("incidentId") ?? ""
         let org = identity.organization
+        if let body = completed.body(organization: org, incidentID: incidentID) { return Self.ok(body) }
         guard let triage = try await storeCall({ try await deps.store.triage(incidentID: incidentID, organization: org) })
         else { throw try await notFound(incidentID, org) }
-        return Response.json(.ok) { $0.triage(triage) }
+        return triage.status == .completed ? Self.ok(keep(triage)) : Response.json(.ok) { $0.triage(triage) }
     }
 
     @Sendable func evidence(_ request: Request, context: TriageRequestContext) async throws -> Response {
@@ -118,6 +115,18 @@ struct TriageController {
         }
         return Response.json(.ok) { $0.evidenceRecord(record) }
     }
+
+    /// The JSON of a triage; a completed one is kept for later requests.
+    func keep(_ triage: TriageRecord) -> [UInt8] {
+        var w = JSONWriter(reservingCapacity: 512)
+        w.triage(triage)
+        if triage.status == .completed {
+            completed.keep(w.bytes, organization: triage.organization, incidentID: triage.incidentID)
+        }
+        return w.bytes
+    }
+
+    static func ok(_ body: [UInt8]) -> Response { Response.json(.ok, body) }
 
     /// The priority and context, or a 400 naming what is wrong.
     static func validate(_ body: StartRequest) throws(APIError) -> (Severity?, String?) {

@@ -7,6 +7,7 @@ import Foundation
 // it would leave pooling, transactions and migrations to us.
 import GRDB
 import TriageCore
+import TriageIO
 
 /// The SQLite store: one database file in WAL mode, migrated on open.
 ///
@@ -90,20 +91,20 @@ public final class SQLiteTriageStore: TriageStore {
         try await pool.write { db in
             let used = try Self.usage(db, organization: new.organization, period: period)
             guard used.events < quota.events else { throw StoreError.eventQuotaExceeded(limit: quota.events) }
-            try db.execute(
-                sql: """
+            try Self.exec(
+                db, """
                     INSERT INTO quota_usage (organization, period, events_used) VALUES (?, ?, 1)
                     ON CONFLICT (organization, period) DO UPDATE SET events_used = events_used + 1
-                    """, arguments: [new.organization, period])
+                    """, [new.organization, period])
             let record = IncidentRecord(
                 id: new.id, organization: new.organization, title: new.title, description: new.description,
                 severity: "medium", status: "open", source: "manual", createdBy: new.createdBy, createdAt: new.createdAt)
-            try db.execute(
-                sql: """
+            try Self.exec(
+                db, """
                     INSERT INTO incident (id, organization, title, description, severity, status, source, created_by, created_at)
                     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
                     """,
-                arguments: [
+                [
                     record.id, record.organization, record.title, record.description, record.severity, record.status,
                     record.source, record.createdBy, Timestamps.millis(record.createdAt),
                 ])
@@ -142,19 +143,19 @@ public final class SQLiteTriageStore: TriageStore {
             guard used.investigations < quota.investigations else {
                 throw StoreError.quotaExceeded(limit: quota.investigations)
             }
-            try db.execute(
-                sql: """
+            try Self.exec(
+                db, """
                     INSERT INTO quota_usage (organization, period, investigations_used) VALUES (?, ?, 1)
                     ON CONFLICT (organization, period) DO UPDATE SET investigations_used = investigations_used + 1
-                    """, arguments: [start.organization, period])
+                    """, [start.organization, period])
             // A failed triage is replaced: the incident keeps one triage row.
-            if let existing { try db.execute(sql: "DELETE FROM triage WHERE id = ?", arguments: [existing.id]) }
-            try db.execute(
-                sql: """
+            if let existing { try Self.exec(db, "DELETE FROM triage WHERE id = ?", [existing.id]) }
+            try Self.exec(
+                db, """
                     INSERT INTO triage (id, incident_id, organization, status, priority, context, quota_period, started_at)
                     VALUES (?, ?, ?, 'running', ?, ?, ?, ?)
                     """,
-                arguments: [
+                [
                     start.id, start.incidentID, start.organization, start.priority?.name, start.context, period,
                     Timestamps.millis(start.startedAt),
                 ])
@@ -167,46 +168,48 @@ public final class SQLiteTriageStore: TriageStore {
     }
 
     public func completeTriage(id: String, outcome: TriageOutcome) async throws -> TriageRecord {
-        let agents = String(decoding: try JSONEncoder().encode(outcome.assignedAgents), as: UTF8.self)
+        var w = JSONWriter(reservingCapacity: 64)
+        w.beginArray()
+        for a in outcome.assignedAgents { w.string(a) }
+        w.endArray()
+        let agents = String(decoding: w.bytes, as: UTF8.self)
         return try await pool.write { db in
-            try db.execute(
-                sql: """
+            try Self.exec(
+                db, """
                     UPDATE triage SET status = 'completed', classified_severity = ?, rule_severity = ?,
                         assigned_agents = ?, pack_name = ?, pack_version = ?, pack_hash = ?, completed_at = ?
                     WHERE id = ? AND status = 'running'
                     """,
-                arguments: [
+                [
                     outcome.classifiedSeverity.name, outcome.ruleSeverity.name, agents, outcome.pack.name,
                     outcome.pack.version, outcome.pack.hash, Timestamps.millis(outcome.completedAt), id,
                 ])
             guard db.changesCount == 1 else { throw StoreError.triageNotRunning(id) }
-            try db.execute(
-                sql: "INSERT INTO evidence (triage_id, document) VALUES (?, ?)", arguments: [id, outcome.evidence])
-            try db.execute(
-                sql: "UPDATE incident SET severity = ? WHERE id = (SELECT incident_id FROM triage WHERE id = ?)",
-                arguments: [outcome.classifiedSeverity.name, id])
+            try Self.exec(
+                db, "INSERT INTO evidence (triage_id, document) VALUES (?, ?)", [id, outcome.evidence])
+            try Self.exec(
+                db, "UPDATE incident SET severity = ? WHERE id = (SELECT incident_id FROM triage WHERE id = ?)",
+                [outcome.classifiedSeverity.name, id])
             return try Self.triage(db, id: id)!
         }
     }
 
     public func failTriage(id: String, reason: String, at date: Date) async throws -> TriageRecord {
         try await pool.write { db in
-            guard let row = try Row.fetchOne(
-                db, sql: "SELECT organization, quota_period FROM triage WHERE id = ? AND status = 'running'",
-                arguments: [id])
+            guard let row = try Self.row(
+                db, "SELECT organization, quota_period FROM triage WHERE id = ? AND status = 'running'", [id])
             else { throw StoreError.triageNotRunning(id) }
-            try Self.fail(db, id: id, organization: row["organization"], period: row["quota_period"], reason: reason, at: date)
+            try Self.fail(db, id: id, organization: row[0], period: row[1], reason: reason, at: date)
             return try Self.triage(db, id: id)!
         }
     }
 
     public func failInterruptedTriages(at date: Date) async throws -> Int {
         try await pool.write { db in
-            let rows = try Row.fetchAll(
-                db, sql: "SELECT id, organization, quota_period FROM triage WHERE status = 'running'")
+            let rows = try Row.fetchAll(db, sql: "SELECT id, organization, quota_period FROM triage WHERE status = 'running'")
             for row in rows {
                 try Self.fail(
-                    db, id: row["id"], organization: row["organization"], period: row["quota_period"],
+                    db, id: row[0], organization: row[1], period: row[2],
                     reason: "interrupted: the server stopped while this triage was running", at: date)
             }
             return rows.count
@@ -221,7 +224,7 @@ public final class SQLiteTriageStore: TriageStore {
         try await pool.read { db in
             guard let triage = try Self.triage(db, incidentID: incidentID, organization: organization),
                 let document = try String.fetchOne(
-                    db, sql: "SELECT document FROM evidence WHERE triage_id = ?", arguments: [triage.id])
+                    db.cachedStatement(sql: "SELECT document FROM evidence WHERE triage_id = ?"), arguments: [triage.id])
             else { return nil }
             return EvidenceRecord(triage: triage, document: document)
         }
@@ -230,57 +233,72 @@ public final class SQLiteTriageStore: TriageStore {
     // MARK: Rows
 
     static func fail(_ db: Database, id: String, organization: String, period: String, reason: String, at date: Date) throws {
-        try db.execute(
-            sql: "UPDATE triage SET status = 'failed', failure = ?, completed_at = ? WHERE id = ?",
-            arguments: [reason, Timestamps.millis(date), id])
-        try db.execute(
-            sql: """
+        try Self.exec(
+            db, "UPDATE triage SET status = 'failed', failure = ?, completed_at = ? WHERE id = ?",
+            [reason, Timestamps.millis(date), id])
+        try Self.exec(
+            db, """
                 UPDATE quota_usage SET investigations_used = investigations_used - 1
                 WHERE organization = ? AND period = ? AND investigations_used > 0
-                """, arguments: [organization, period])
+                """, [organization, period])
+    }
+
+    /// Runs a statement, prepared once per connection.
+    static func exec(_ db: Database, _ sql: String, _ arguments: StatementArguments) throws {
+        try db.cachedStatement(sql: sql).execute(arguments: arguments)
+    }
+
+    /// The first row of a query, prepared once per connection.
+    static func row(_ db: Database, _ sql: String, _ arguments: StatementArguments) throws -> Row? {
+        try Row.fetchOne(db.cachedStatement(sql: sql), arguments: arguments)
     }
 
     static func usage(_ db: Database, organization: String, period: String) throws -> (events: Int, investigations: Int) {
-        let row = try Row.fetchOne(
-            db, sql: "SELECT events_used, investigations_used FROM quota_usage WHERE organization = ? AND period = ?",
-            arguments: [organization, period])
-        return (row?["events_used"] ?? 0, row?["investigations_used"] ?? 0)
+        let row = try Self.row(
+            db, "SELECT events_used, investigations_used FROM quota_usage WHERE organization = ? AND period = ?",
+            [organization, period])
+        return (row?[0] ?? 0, row?[1] ?? 0)
     }
 
     static func incident(_ db: Database, id: String, organization: String) throws -> IncidentRecord? {
-        guard let row = try Row.fetchOne(
-            db, sql: "SELECT * FROM incident WHERE id = ? AND organization = ?", arguments: [id, organization])
+        guard let row = try Self.row(
+            db, """
+                SELECT id, organization, title, description, severity, status, source, created_by, created_at
+                FROM incident WHERE id = ? AND organization = ?
+                """, [id, organization])
         else { return nil }
         return IncidentRecord(
-            id: row["id"], organization: row["organization"], title: row["title"], description: row["description"],
-            severity: row["severity"], status: row["status"], source: row["source"], createdBy: row["created_by"],
-            createdAt: Timestamps.date(millis: row["created_at"]))
+            id: row[0], organization: row[1], title: row[2], description: row[3], severity: row[4], status: row[5],
+            source: row[6], createdBy: row[7], createdAt: Timestamps.date(millis: row[8]))
     }
 
+    /// The columns `triage(from:)` reads, in its order.
+    static let triageColumns = """
+        id, incident_id, organization, status, priority, context, classified_severity, rule_severity,
+        assigned_agents, pack_name, pack_version, pack_hash, failure, started_at, completed_at
+        """
+
     static func triage(_ db: Database, incidentID: String, organization: String) throws -> TriageRecord? {
-        try Row.fetchOne(
-            db, sql: "SELECT * FROM triage WHERE incident_id = ? AND organization = ?", arguments: [incidentID, organization]
+        try Self.row(
+            db, "SELECT \(triageColumns) FROM triage WHERE incident_id = ? AND organization = ?", [incidentID, organization]
         ).map(triage(from:))
     }
 
     static func triage(_ db: Database, id: String) throws -> TriageRecord? {
-        try Row.fetchOne(db, sql: "SELECT * FROM triage WHERE id = ?", arguments: [id]).map(triage(from:))
+        try Self.row(db, "SELECT \(triageColumns) FROM triage WHERE id = ?", [id]).map(triage(from:))
     }
 
     static func triage(from row: Row) -> TriageRecord {
-        let agentsJSON: String = row["assigned_agents"]
-        let agents = (try? JSONDecoder().decode([String].self, from: Data(agentsJSON.utf8))) ?? []
-        let packHash: String? = row["pack_hash"]
-        let completed: Int64? = row["completed_at"]
+        let agentsJSON: String = row[8]
+        let agents = (try? JSONSerialization.jsonObject(with: Data(agentsJSON.utf8))) as? [String] ?? []
+        let packHash: String? = row[11]
+        let completed: Int64? = row[14]
+        func severity(_ i: Int) -> Severity? { (row[i] as String?).flatMap { Severity(name: $0) } }
         return TriageRecord(
-            id: row["id"], incidentID: row["incident_id"], organization: row["organization"],
-            status: TriageStatus(rawValue: row["status"]) ?? .failed,
-            classifiedSeverity: (row["classified_severity"] as String?).flatMap { Severity(name: $0) },
-            ruleSeverity: (row["rule_severity"] as String?).flatMap { Severity(name: $0) },
-            priority: (row["priority"] as String?).flatMap { Severity(name: $0) }, context: row["context"],
+            id: row[0], incidentID: row[1], organization: row[2], status: TriageStatus(rawValue: row[3]) ?? .failed,
+            classifiedSeverity: severity(6), ruleSeverity: severity(7), priority: severity(4), context: row[5],
             assignedAgents: agents,
-            pack: packHash.map { PackMetadata(name: row["pack_name"] ?? "", version: row["pack_version"] ?? "", hash: $0) },
-            failure: row["failure"], startedAt: Timestamps.date(millis: row["started_at"]),
-            completedAt: completed.map { Timestamps.date(millis: $0) })
+            pack: packHash.map { PackMetadata(name: row[9] ?? "", version: row[10] ?? "", hash: $0) },
+            failure: row[12], startedAt: Timestamps.date(millis: row[13]), completedAt: completed.map { Timestamps.date(millis: $0) })
     }
 }
