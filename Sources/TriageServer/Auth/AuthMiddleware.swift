@@ -1,4 +1,3 @@
-import Foundation
 import HTTPTypes
 import Hummingbird
 
@@ -23,10 +22,24 @@ struct AuthMiddleware: RouterMiddleware {
     }
 
     /// The token of a `Bearer` authorization (the scheme is case-insensitive).
+    /// Plain UTF-8 work: this runs on every request, and Foundation's
+    /// trimming went through NSString and cost more than the rest of auth.
     static func bearerToken(_ header: String) -> String? {
-        let parts = header.split(separator: " ", maxSplits: 1, omittingEmptySubsequences: true)
-        guard parts.count == 2, parts[0].lowercased() == "bearer" else { return nil }
-        let token = parts[1].trimmingCharacters(in: .whitespaces)
-        return token.isEmpty ? nil : token
+        let bytes = header.utf8
+        var i = bytes.startIndex
+        while i != bytes.endIndex && bytes[i] == UInt8(ascii: " ") { i = bytes.index(after: i) }
+        let scheme = i
+        while i != bytes.endIndex && bytes[i] != UInt8(ascii: " ") { i = bytes.index(after: i) }
+        guard bytes[scheme..<i].elementsEqual("bearer".utf8, by: { $0 | 0x20 == $1 }) else { return nil }
+        while i != bytes.endIndex && (bytes[i] == UInt8(ascii: " ") || bytes[i] == UInt8(ascii: "\t")) {
+            i = bytes.index(after: i)
+        }
+        var end = bytes.endIndex
+        while end != i {
+            let before = bytes.index(before: end)
+            guard bytes[before] == UInt8(ascii: " ") || bytes[before] == UInt8(ascii: "\t") else { break }
+            end = before
+        }
+        return i == end ? nil : String(header[i..<end])
     }
 }

@@ -12,10 +12,20 @@ struct IncidentController {
     }
 
     /// The request body. Both fields are optional here so that a missing
-    /// one gets a message naming it rather than a decoding error.
-    struct CreateRequest: Decodable, Sendable {
+    /// one gets a message naming it (see `validate`).
+    struct CreateRequest: JSONRequestBody {
         var title: String?
         var description: String?
+
+        init(title: String? = nil, description: String? = nil) {
+            self.title = title
+            self.description = description
+        }
+
+        init(json: JSONObject) throws(APIError) {
+            title = try json.string("title")
+            description = try json.string("description")
+        }
     }
 
     static let descriptionLength = 10...4000

@@ -24,11 +24,21 @@ struct TriageController {
         return routes
     }
 
-    struct StartRequest: Decodable, Sendable {
+    struct StartRequest: JSONRequestBody {
         /// A severity that overrides the classifier's: critical, high, medium or low.
         var priority: String?
         /// Free text given to the classifier as the incident's `context` field.
         var context: String?
+
+        init(priority: String? = nil, context: String? = nil) {
+            self.priority = priority
+            self.context = context
+        }
+
+        init(json: JSONObject) throws(APIError) {
+            priority = try json.string("priority")
+            context = try json.string("context")
+        }
     }
 
     static let priorities: [Severity] = [.critical, .high, .medium, .low]
