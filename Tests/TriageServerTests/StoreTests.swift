@@ -225,3 +225,42 @@ import TriageCore
         #expect(Timestamps.iso8601(Date(timeIntervalSince1970: 0.999)) == "1970-01-01T00:00:00Z")
     }
 }
+
+/// Group commit: operations that share a transaction still succeed or fail
+/// one by one.
+@Suite struct GroupCommitTests {
+    @Test func aFailingOperationRollsBackOnlyItself() async throws {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("triage-gc-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let pool = try DatabasePool(path: dir.appendingPathComponent("g.sqlite").path)
+        try await pool.write { db in try db.execute(sql: "CREATE TABLE t (n INTEGER PRIMARY KEY)") }
+        let writes = GroupCommit(pool: pool, maxBatch: 16)
+        struct Odd: Error {}
+        // Each operation inserts its number, then throws if it is odd: an odd
+        // number must never be there, whatever batch it shared.
+        let outcomes = await withTaskGroup(of: (Int, Bool).self) { group in
+            for n in 0..<300 {
+                group.addTask {
+                    do {
+                        let got = try await writes.write { db -> Int in
+                            try db.execute(sql: "INSERT INTO t (n) VALUES (?)", arguments: [n])
+                            if n % 2 == 1 { throw Odd() }
+                            return n
+                        }
+                        return (got, true)
+                    } catch {
+                        return (n, false)
+                    }
+                }
+            }
+            var all = [(Int, Bool)]()
+            for await o in group { all.append(o) }
+            return all
+        }
+        #expect(outcomes.count == 300)
+        #expect(outcomes.allSatisfy { $0.1 == ($0.0 % 2 == 0) })
+        let stored = try await pool.read { db in try Int.fetchAll(db, sql: "SELECT n FROM t ORDER BY n") }
+        #expect(stored == Array(stride(from: 0, to: 300, by: 2)))
+    }
+}

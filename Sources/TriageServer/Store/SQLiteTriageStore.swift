@@ -13,10 +13,13 @@ import TriageIO
 ///
 /// Writes are serialised by GRDB's writer and run as IMMEDIATE transactions
 /// (so they cannot interleave even with another process on the same file);
-/// reads run concurrently on a small pool of readers and never wait for
-/// writes. Times are stored as integer milliseconds since 1970, UTC.
+/// concurrent writes are group-committed (`GroupCommit`). Reads run
+/// concurrently on a small pool of readers and never wait for writes.
+/// Times are stored as integer milliseconds since 1970, UTC.
 public final class SQLiteTriageStore: TriageStore {
     let pool: DatabasePool
+    /// Writes made while another is committing share its successor's transaction.
+    let writes: GroupCommit
     public let path: String
 
     /// Opens (creating it and its directory if needed) and migrates the database.
@@ -29,10 +32,14 @@ public final class SQLiteTriageStore: TriageStore {
             try db.execute(sql: "PRAGMA synchronous = \(durability == .full ? "FULL" : "NORMAL")")
         }
         pool = try DatabasePool(path: path, configuration: config)
+        writes = GroupCommit(pool: pool)
         self.path = path
         try Self.migrator.migrate(pool)
     }
 
+    /// No secondary indexes beyond `triage.incident_id`: every query goes by
+    /// a key, and each index is more pages to write per commit. The one scan,
+    /// for triages left running, happens once at start-up.
     static var migrator: DatabaseMigrator {
         var m = DatabaseMigrator()
         m.registerMigration("v1: incidents, triages, evidence, quota usage") { db in
@@ -49,7 +56,6 @@ public final class SQLiteTriageStore: TriageStore {
                         created_by TEXT,
                         created_at INTEGER NOT NULL
                     );
-                    CREATE INDEX incident_organization ON incident(organization, created_at);
                     CREATE TABLE triage (
                         id TEXT PRIMARY KEY,
                         incident_id TEXT NOT NULL UNIQUE REFERENCES incident(id),
@@ -68,7 +74,6 @@ public final class SQLiteTriageStore: TriageStore {
                         started_at INTEGER NOT NULL,
                         completed_at INTEGER
                     );
-                    CREATE INDEX triage_status ON triage(status);
                     CREATE TABLE evidence (
                         triage_id TEXT PRIMARY KEY REFERENCES triage(id) ON DELETE CASCADE,
                         document TEXT NOT NULL
@@ -88,7 +93,7 @@ public final class SQLiteTriageStore: TriageStore {
     // MARK: Incidents
 
     public func createIncident(_ new: NewIncident, quota: Quota, period: String) async throws -> IncidentCreated {
-        try await pool.write { db in
+        try await writes.write { db in
             let used = try Self.usage(db, organization: new.organization, period: period)
             guard used.events < quota.events else { throw StoreError.eventQuotaExceeded(limit: quota.events) }
             try Self.exec(
@@ -129,7 +134,7 @@ public final class SQLiteTriageStore: TriageStore {
     // MARK: Triage
 
     public func beginTriage(_ start: NewTriage, quota: Quota, period: String) async throws -> TriageStart {
-        try await pool.write { db in
+        try await writes.write { db in
             guard let incident = try Self.incident(db, id: start.incidentID, organization: start.organization) else {
                 throw StoreError.incidentNotFound
             }
@@ -173,29 +178,31 @@ public final class SQLiteTriageStore: TriageStore {
         for a in outcome.assignedAgents { w.string(a) }
         w.endArray()
         let agents = String(decoding: w.bytes, as: UTF8.self)
-        return try await pool.write { db in
-            try Self.exec(
+        return try await writes.write { db in
+            // RETURNING gives back the row as updated, so the commit path
+            // reads nothing again.
+            guard let row = try Self.row(
                 db, """
                     UPDATE triage SET status = 'completed', classified_severity = ?, rule_severity = ?,
                         assigned_agents = ?, pack_name = ?, pack_version = ?, pack_hash = ?, completed_at = ?
                     WHERE id = ? AND status = 'running'
+                    RETURNING \(Self.triageColumns)
                     """,
                 [
                     outcome.classifiedSeverity.name, outcome.ruleSeverity.name, agents, outcome.pack.name,
                     outcome.pack.version, outcome.pack.hash, Timestamps.millis(outcome.completedAt), id,
                 ])
-            guard db.changesCount == 1 else { throw StoreError.triageNotRunning(id) }
+            else { throw StoreError.triageNotRunning(id) }
+            let triage = Self.triage(from: row)
+            try Self.exec(db, "INSERT INTO evidence (triage_id, document) VALUES (?, ?)", [id, outcome.evidence])
             try Self.exec(
-                db, "INSERT INTO evidence (triage_id, document) VALUES (?, ?)", [id, outcome.evidence])
-            try Self.exec(
-                db, "UPDATE incident SET severity = ? WHERE id = (SELECT incident_id FROM triage WHERE id = ?)",
-                [outcome.classifiedSeverity.name, id])
-            return try Self.triage(db, id: id)!
+                db, "UPDATE incident SET severity = ? WHERE id = ?", [outcome.classifiedSeverity.name, triage.incidentID])
+            return triage
         }
     }
 
     public func failTriage(id: String, reason: String, at date: Date) async throws -> TriageRecord {
-        try await pool.write { db in
+        try await writes.write { db in
             guard let row = try Self.row(
                 db, "SELECT organization, quota_period FROM triage WHERE id = ? AND status = 'running'", [id])
             else { throw StoreError.triageNotRunning(id) }
