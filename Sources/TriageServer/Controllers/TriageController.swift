@@ -52,8 +52,16 @@ struct TriageController {
         let (priority, triageContext) = try Self.validate(body)
         let org = identity.organization
 
-        // A completed triage this server has seen answers from memory.
+        // A completed triage answers from memory, else from a read; only a
+        // new (or failed) triage needs the write below.
         if let body = completed.body(organization: org, incidentID: incidentID) { return Self.ok(body) }
+        if let existing = try await storeCall({ try await deps.store.triage(incidentID: incidentID, organization: org) }) {
+            switch existing.status {
+            case .completed: return Self.ok(keep(existing))
+            case .running: throw APIError.triageAlreadyRunning(incidentID)
+            case .failed: break
+            }
+        }
 
         let now = deps.clock()
         let begun: TriageStart
