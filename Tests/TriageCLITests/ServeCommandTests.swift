@@ -25,6 +25,9 @@ import FoundationNetworking
         (["token", "--role", "admin", "--org", "acme", "--jwt-secret-file", "/nonexistent"], nil, 3,
          "cannot read the JWT secret file /nonexistent"),
         (["serve", "--port", "0"], "too-short-secret", 3, "HS256 needs at least 32"),
+        (["serve", "--port", "70000"], secret, 64, "port 70000 is outside 0...65535"),
+        (["serve", "--port", "0", "--rules", "/nonexistent.yaml"], secret, 2, "no rule pack at /nonexistent.yaml"),
+        (["serve", "--org-quota", "acme=5"], secret, 64, "expected ORG=EVENTS,INVESTIGATIONS"),
     ]
 
     @Test(arguments: rows)

@@ -94,10 +94,17 @@ struct Serve: AsyncParsableCommand {
                 organizations: try parsedOrgQuotas()),
             maxBodyBytes: maxBodyBytes, maxTitleLength: maxTitleLength, durability: durability, reloadOnHangup: true,
             logLevel: level)
+        do {
+            try configuration.validate()
+        } catch {
+            Console.error("triage serve: \(error)")
+            throw ExitCode.validationFailure
+        }
         let dependencies: ServerDependencies
         do {
             dependencies = try await .live(configuration: configuration)
         } catch let error as ConfigurationError {
+            // The configuration itself was checked above: what is left is the pack.
             Console.error("triage serve: \(error)")
             throw ExitCode(ExitStatus.badPack)
         }
