@@ -14,12 +14,24 @@ let package = Package(
         .library(name: "TriageIO", targets: ["TriageIO"]),
         .library(name: "TriageBench", targets: ["TriageBench"]),
         .library(name: "TriageEval", targets: ["TriageEval"]),
+        .library(name: "TriageServer", targets: ["TriageServer"]),
         .executable(name: "triage", targets: ["TriageCLI"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2"),
-        .package(url: "https://github.com/apple/swift-crypto.git", from: "3.12.3"),
+        // jwt-kit 5.7 needs swift-crypto 4; TriageYAML only uses SHA256, which both majors have.
+        .package(url: "https://github.com/apple/swift-crypto.git", "3.12.3"..<"5.0.0"),
         .package(url: "https://github.com/HdrHistogram/hdrhistogram-swift.git", from: "0.2.0"),
+        // The HTTP server (`triage serve`) and what it stands on.
+        .package(url: "https://github.com/hummingbird-project/hummingbird.git", from: "2.28.1"),
+        .package(url: "https://github.com/apple/swift-log.git", from: "1.16.2"),
+        .package(url: "https://github.com/apple/swift-http-types.git", from: "1.8.0"),
+        .package(url: "https://github.com/apple/swift-nio.git", from: "2.101.2"),
+        .package(url: "https://github.com/vapor/jwt-kit.git", from: "5.7.1"),
+        .package(url: "https://github.com/apple/swift-metrics.git", from: "2.13.0"),
+        .package(url: "https://github.com/swift-server/swift-prometheus.git", from: "2.4.1"),
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", from: "2.13.0"),
+        .package(url: "https://github.com/groue/GRDB.swift.git", from: "7.10.0"),
     ],
     targets: [
         // MARK: C shims (system libraries found through pkg-config)
@@ -45,11 +57,29 @@ let package = Package(
         // Test runs, coverage, corpus metrics and profile reports: pure functions over packs and verdicts.
         .target(name: "TriageEval", dependencies: ["TriageCore", "TriageIO"]),
 
+        // MARK: Server: its own module, so a change to the core does not rebuild Hummingbird's users twice
+        .target(
+            name: "TriageServer",
+            dependencies: [
+                "TriageCore", "TriageRegex", "TriageYAML", "TriageIO",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HTTPTypes", package: "swift-http-types"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "JWTKit", package: "jwt-kit"),
+                .product(name: "CoreMetrics", package: "swift-metrics"),
+                .product(name: "Metrics", package: "swift-metrics"),
+                .product(name: "Prometheus", package: "swift-prometheus"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "UnixSignals", package: "swift-service-lifecycle"),
+                .product(name: "GRDB", package: "GRDB.swift"),
+            ]),
+
         // MARK: Apps
         .executableTarget(
             name: "TriageCLI",
             dependencies: [
-                "TriageCore", "TriageRegex", "TriageYAML", "TriageIO", "TriageBench", "TriageEval",
+                "TriageCore", "TriageRegex", "TriageYAML", "TriageIO", "TriageBench", "TriageEval", "TriageServer",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]),
 
@@ -61,6 +91,20 @@ let package = Package(
         .testTarget(
             name: "TriageEvalTests", dependencies: ["TriageEval", "TriageCore", "TriageRegex", "TriageYAML"]),
         .testTarget(name: "TriageCLITests", dependencies: ["TriageCLI"], exclude: ["Fixtures"]),
+        .testTarget(
+            name: "TriageServerTests",
+            dependencies: [
+                "TriageServer", "TriageCore", "TriageRegex", "TriageYAML",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HummingbirdTesting", package: "hummingbird"),
+                .product(name: "HTTPTypes", package: "swift-http-types"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "JWTKit", package: "jwt-kit"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "GRDB", package: "GRDB.swift"),
+            ],
+            exclude: ["Fixtures"]),
     ]
 )
 

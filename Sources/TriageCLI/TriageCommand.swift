@@ -1,7 +1,7 @@
 import ArgumentParser
 
 @main
-struct TriageCommand: ParsableCommand {
+struct TriageCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "triage",
         abstract: "Rule-based incident triage: severity, specialist agents and the evidence for both.",
@@ -18,5 +18,5 @@ struct TriageCommand: ParsableCommand {
             `triage classify --profile` (docs/authoring.md).
             """,
         version: "0.1.0",
-        subcommands: [Classify.self, Explain.self, Test.self, Lint.self, Eval.self, Bench.self, Pack.self])
+        subcommands: [Classify.self, Explain.self, Test.self, Lint.self, Eval.self, Bench.self, Pack.self, Serve.self, Token.self])
 }

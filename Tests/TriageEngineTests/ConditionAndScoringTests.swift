@@ -148,6 +148,18 @@ import TriageCore
         #expect(v.decision.ruleOverride?.severity == .info)
         #expect(v.decision.floor?.severity == .critical)
         #expect(v.decision.steps.last == "caller override high: info -> high")
+        #expect(v.decision.ruleSeverity == .info)
+    }
+
+    /// Whatever the caller imposes, `ruleSeverity` is what the rules alone decided.
+    @Test(arguments: rows, [Severity.critical, .low])
+    func ruleSeverityIgnoresTheCallerOverride(row: (String, Severity, Double, [String]), priority: Severity) throws {
+        let pack = try TestPacks.compile(TestPacks.pack(Self.rules))
+        let plain = TestPacks.classify(pack, title: "", description: row.0)
+        let overridden = TestPacks.classify(pack, title: "", description: row.0, override: priority)
+        #expect(plain.decision.ruleSeverity == row.1)
+        #expect(overridden.decision.ruleSeverity == row.1)
+        #expect(overridden.severity == priority)
     }
 
     @Test func titleWeightMultipliesScoreAndAgents() throws {

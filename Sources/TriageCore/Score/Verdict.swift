@@ -103,6 +103,16 @@ public struct SeverityDecision: Sendable, Hashable {
         self.final = final
     }
 
+    /// The severity the rules reached on their own, before any caller
+    /// override: what a report shows beside a `priority` that replaced it.
+    public var ruleSeverity: Severity {
+        var severity = byScore
+        if let c = ceiling, severity > c.severity { severity = c.severity }
+        if let f = floor, severity < f.severity { severity = f.severity }
+        if let o = ruleOverride { severity = o.severity }
+        return severity
+    }
+
     /// One line per step that applied, for humans.
     public var steps: [String] {
         var out = [String]()

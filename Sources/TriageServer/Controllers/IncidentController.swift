@@ -1,0 +1,77 @@
+import Foundation
+import Hummingbird
+
+/// `POST /v1/incidents/chat`: create an incident by hand.
+struct IncidentController {
+    let deps: ServerDependencies
+
+    var endpoints: RouteCollection<TriageRequestContext> {
+        let routes = RouteCollection(context: TriageRequestContext.self)
+        routes.post("chat", use: create)
+        return routes
+    }
+
+    /// The request body. Both fields are optional here so that a missing
+    /// one gets a message naming it (see `validate`).
+    struct CreateRequest: JSONRequestBody {
+        var title: String?
+        var description: String?
+
+        init(title: String? = nil, description: String? = nil) {
+            self.title = title
+            self.description = description
+        }
+
+        init(json: JSONObject) throws(APIError) {
+            title = try json.string("title")
+            description = try json.string("description")
+        }
+    }
+
+    static let descriptionLength = 10...4000
+
+    @Sendable func create(_ request: Request, context: TriageRequestContext) async throws -> Response {
+        let identity = try context.require(Role.createIncident)
+        let body = try await JSONBody.decode(CreateRequest.self, from: request, limit: deps.configuration.maxBodyBytes)
+        let (title, description) = try Self.validate(body, maxTitleLength: deps.configuration.maxTitleLength)
+        let now = deps.clock()
+        let quota = deps.configuration.quotas.quota(for: identity.organization)
+        let incident = NewIncident(
+            id: "inc_" + deps.ids.next().description, organization: identity.organization, title: title,
+            description: description, createdBy: identity.subject, createdAt: now)
+        let created: IncidentCreated
+        do {
+            created = try await deps.store.createIncident(incident, quota: quota, period: Timestamps.quotaPeriod(now))
+        } catch StoreError.eventQuotaExceeded(let limit) {
+            throw APIError.eventQuotaExceeded(limit: limit)
+        }
+        return Response.json(.created) { $0.incidentCreated(created) }
+    }
+
+    /// The title and description, trimmed, or a 400 naming every field that
+    /// fails and why.
+    static func validate(_ body: CreateRequest, maxTitleLength: Int) throws(APIError) -> (String, String) {
+        var problems = [String]()
+        let title = body.title?.trimmingCharacters(in: .whitespacesAndNewlines)
+        switch title {
+        case nil: problems.append("title: required")
+        case ""?: problems.append("title: must not be empty")
+        case let t? where t.count > maxTitleLength:
+            problems.append("title: must be at most \(maxTitleLength) characters (got \(t.count))")
+        default: break
+        }
+        let description = body.description?.trimmingCharacters(in: .whitespacesAndNewlines)
+        switch description {
+        case nil: problems.append("description: required")
+        case let d? where !descriptionLength.contains(d.count):
+            problems.append(
+                "description: must be between \(descriptionLength.lowerBound) and \(descriptionLength.upperBound) "
+                    + "characters (got \(d.count))")
+        default: break
+        }
+        guard problems.isEmpty, let title, let description else {
+            throw APIError.validation(problems.joined(separator: "; "))
+        }
+        return (title, description)
+    }
+}
