@@ -11,6 +11,7 @@ import TriageCore
 /// so that writing a verdict copies bytes instead of escaping text.
 public struct VerdictNames: Sendable {
     let rules: [[UInt8]]
+    let agents: [[UInt8]]
     let severities: [[UInt8]]
 
     public init(pack: CompiledPack) {
@@ -20,6 +21,7 @@ public struct VerdictNames: Sendable {
             return w.bytes
         }
         rules = pack.rules.map { encoded($0.id) }
+        agents = pack.agents.map { encoded($0.id) }
         severities = Severity.allCases.map { encoded($0.name) }
     }
 }
@@ -253,6 +255,48 @@ extension ByteBuffer {
         for (k, r) in v.rules.enumerated() {
             if k > 0 { put(",") }
             put(names.rules[r.index])
+        }
+        put("]}\n")
+        commit(upTo: p)
+    }
+}
+
+extension ByteBuffer {
+    /// Appends one verdict line from a summary: the same bytes as
+    /// `appendVerdictLine(id:_:pack:names:evidence:)` for a verdict without
+    /// evidence or diagnostics (the caller writes those from a `Verdict`).
+    public func appendVerdictLine(id: UnsafeBufferPointer<UInt8>, _ v: VerdictSummary, names: VerdictNames) {
+        var worst = 96 + 6 * id.count
+        for a in v.agents { worst += names.agents[Int(a)].count + 1 }
+        for r in v.rules { worst += names.rules[Int(r)].count + 1 }
+        var p = reserveFree(worst)
+        @inline(__always) func put(_ s: StaticString) {
+            s.withUTF8Buffer { b in
+                p.update(from: b.baseAddress!, count: b.count)
+                p += b.count
+            }
+        }
+        @inline(__always) func put(_ bytes: [UInt8]) {
+            bytes.withUnsafeBufferPointer { b in
+                p.update(from: b.baseAddress!, count: b.count)
+                p += b.count
+            }
+        }
+        put("{\"id\":")
+        p = JSONEscaping.writeQuoted(id, to: p)
+        put(",\"severity\":")
+        put(names.severities[v.severity.rawValue])
+        put(",\"score\":")
+        p = JSONEscaping.writeNumber(v.score, to: p)
+        put(",\"agents\":[")
+        for k in 0..<v.agents.count {
+            if k > 0 { put(",") }
+            put(names.agents[Int(v.agents[k])])
+        }
+        put("],\"rules\":[")
+        for k in 0..<v.rules.count {
+            if k > 0 { put(",") }
+            put(names.rules[Int(v.rules[k])])
         }
         put("]}\n")
         commit(upTo: p)

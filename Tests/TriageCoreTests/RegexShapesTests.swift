@@ -124,8 +124,10 @@ enum Bytes {
         var testDescription: String { "\(caseless ? "" : "(cs) ")\(pattern)" }
     }
 
-    static func gate(_ chars: String, _ n: Int, nonASCII: Bool = false) -> RegexRunGate {
-        RegexRunGate(bytes: Bytes.set(chars, nonASCII: nonASCII), minLength: n)
+    /// `local`: whether a search may stop one character after a run (no
+    /// `$`, `\z`, `\Z` or lookaround).
+    static func gate(_ chars: String, _ n: Int, nonASCII: Bool = false, local: Bool = true) -> RegexRunGate {
+        RegexRunGate(bytes: Bytes.set(chars, nonASCII: nonASCII), minLength: n, runLocal: local)
     }
 
     static let rows: [Row] = [
@@ -141,7 +143,14 @@ enum Bytes {
         Row(pattern: #"\b\d{3}-\d{2}-\d{4}\b"#, gate: gate(Bytes.digits + "-", 11)),
         Row(pattern: #"\bghp_[a-z0-9]{36}\b"#, gate: gate(Bytes.lower + Bytes.digits + "_", 40)),
         // Zero-width items consume nothing.
-        Row(pattern: #"(?<=x)\d{8}(?=y)"#, gate: gate(Bytes.digits, 8)),
+        // Zero-width items consume nothing; those that look further ahead
+        // than one character keep a search from stopping at a run's end.
+        Row(pattern: #"(?<=x)\d{8}(?=y)"#, gate: gate(Bytes.digits, 8, local: false)),
+        Row(pattern: #"\d{8}$"#, gate: gate(Bytes.digits, 8, local: false)),
+        Row(pattern: #"\d{8}\z"#, gate: gate(Bytes.digits, 8, local: false)),
+        Row(pattern: #"\d{8}\Z"#, gate: gate(Bytes.digits, 8, local: false)),
+        Row(pattern: #"^\d{8}\B"#, gate: gate(Bytes.digits, 8)),
+        Row(pattern: #"\A\d{8}\b"#, gate: gate(Bytes.digits, 8)),
         // Folded bytes: upper case becomes lower case, `ß` two bytes `ss`, the Kelvin sign `k`.
         Row(pattern: #"[A-F0-9]{16}"#, caseless: false, gate: gate("abcdef" + Bytes.digits, 16)),
         Row(pattern: #"ß{4}"#, caseless: false, gate: gate("s", 8)),
@@ -170,7 +179,7 @@ enum Bytes {
     @Test(arguments: rows)
     func findsGate(row: Row) {
         let got = RegexLiteralAnalysis.runGate(pattern: row.pattern, caseInsensitive: row.caseless, options: row.options)
-        #expect(got == row.gate, "\(got.map { "\($0.bytes) \($0.minLength)" } ?? "nil")")
+        #expect(got == row.gate, "\(got.map { "\($0.bytes) \($0.minLength) \($0.runLocal)" } ?? "nil")")
     }
 
     static let runs: [(String, Int?)] = [

@@ -449,6 +449,24 @@ import TriageRegex
                 if !same(expected, got) { fail(0..<0, "folded: from \(what) \(start.map(String.init) ?? "(none)"): \(got), from 0: \(expected)") }
             }
         }
+        // The gate's own search (run by run when the regex is run-local), from
+        // 0 and from the literal bound, as the engine runs it on folded text.
+        if let g = claims.gate, let fr = regex.folded {
+            let table = RunGateTable(g)
+            let expected = firstMatch(fr, in: folded, from: 0, scratch: scratch)
+            var from = [0]
+            if let p = claims.prefilter, !claims.resetsStart,
+                let h = p.literals.compactMap({ LiteralSet.firstIndex(of: $0, in: folded) }).min()
+            {
+                from.append(folded.withUnsafeBufferPointer { p.searchStart(in: $0, earliestOccurrence: h) })
+            }
+            for start in from {
+                let got = folded.withUnsafeBufferPointer { table.search(fr, in: $0, from: start, scratch: scratch) } ?? .noMatch
+                if !same(expected, got) {
+                    fail(0..<0, "folded: gate search (run-local: \(g.runLocal)) from \(start): \(got), from 0: \(expected)")
+                }
+            }
+        }
         return (matches, failures)
     }
 

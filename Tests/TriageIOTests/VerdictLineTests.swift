@@ -44,4 +44,28 @@ import TriageCore
             #expect(fast.string == String(decoding: w.bytes, as: UTF8.self), "\(text)")
         }
     }
+
+    /// Lines written from a summary are the same bytes as lines written from
+    /// the verdict of the same scan.
+    @Test(arguments: ids)
+    func summaryLinesMatchVerdictLines(id: String) {
+        let names = VerdictNames(pack: Self.pack)
+        let scratch = Self.pack.makeScratch()
+        for text in Self.texts {
+            let v = Self.pack.classify(Incident(title: "", description: text), scratch: scratch)
+            var idCopy = id
+            let fromVerdict = ByteBuffer()
+            idCopy.withUTF8 { fromVerdict.appendVerdictLine(id: $0, v, pack: Self.pack, names: names, evidence: false) }
+            let fromSummary = ByteBuffer()
+            var title = ""
+            var description = text
+            title.withUTF8 { t in
+                description.withUTF8 { d in
+                    let summary = Self.pack.classifySummary(IncidentText(title: t, description: d, context: nil), scratch: scratch)
+                    idCopy.withUTF8 { fromSummary.appendVerdictLine(id: $0, summary, names: names) }
+                }
+            }
+            #expect(fromSummary.string == fromVerdict.string, "\(text)")
+        }
+    }
 }

@@ -283,8 +283,17 @@ final class ClassifyWorker {
                 guard outcome == .incident else { return }
                 let ctx = parser.has(.context) ? parser.context.bytes : nil
                 let text = IncidentText(title: parser.title.bytes, description: parser.description.bytes, context: ctx)
-                let v = pack.classify(text, scratch: scratch, options: options)
-                renderer.add(id: parser.id.bytes, v, to: &out)
+                if renderer.writesSummaries {
+                    let summary = pack.classifySummary(text, scratch: scratch)
+                    if summary.hasDiagnostics {
+                        renderer.add(id: parser.id.bytes, pack.lastVerdict(scratch: scratch), to: &out)
+                    } else {
+                        out.lines.appendVerdictLine(id: parser.id.bytes, summary, names: renderer.names)
+                    }
+                } else {
+                    let v = pack.classify(text, scratch: scratch, options: options)
+                    renderer.add(id: parser.id.bytes, v, to: &out)
+                }
                 records += 1
             }
         }

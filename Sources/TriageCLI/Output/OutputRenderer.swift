@@ -13,6 +13,10 @@ struct OutputRenderer: Sendable {
     let pack: CompiledPack
     let names: VerdictNames
 
+    /// JSON lines without evidence are written from a `VerdictSummary`,
+    /// which allocates nothing per incident.
+    var writesSummaries: Bool { format == .jsonl && !evidence }
+
     init(format: OutputFormat, evidence: Bool, pack: CompiledPack) {
         self.format = format
         self.evidence = evidence

@@ -247,20 +247,63 @@ struct RegexProgram: Sendable {
 struct RunGateTable: Sendable {
     @usableFromInline let member: [Bool]
     @usableFromInline let minLength: Int
+    /// `RegexRunGate.runLocal`: search run by run, each search ending one
+    /// character after its run, instead of from the first run to the end.
+    @usableFromInline let runLocal: Bool
 
     init(_ gate: RegexRunGate) {
         member = (0..<256).map { gate.bytes.contains(UInt8($0)) }
         minLength = max(gate.minLength, 1)
+        runLocal = gate.runLocal
     }
 
     /// The start of the first run of at least `minLength` member bytes (moved
     /// back to a character boundary), or nil when there is none.
     @inlinable
     func firstRunStart(in text: UnsafeBufferPointer<UInt8>) -> Int? {
+        nextRun(in: text, from: 0)?.start
+    }
+
+    /// The leftmost match of `regex` in the folded `text` at or after
+    /// `start`; nil when no run is long enough (no search was needed).
+    ///
+    /// A run-local regex is searched run by run, each search's subject cut
+    /// one character after its run, so the engine never walks the text
+    /// between runs: for `\b[a-z0-9-]+-[a-z0-9]{8,10}-[a-z0-9]{5}\b`, every
+    /// word there would be a start to try. Otherwise one search starts at the
+    /// first run.
+    @inlinable
+    func search(
+        _ regex: any CompiledRegex, in text: UnsafeBufferPointer<UInt8>, from start: Int, scratch: any RegexScratch
+    ) -> RegexSearchResult? {
+        guard var run = nextRun(in: text, from: start) else { return nil }
+        guard runLocal else { return regex.firstMatch(in: text, from: run.start, validUTF8: true, scratch: scratch) }
+        while true {
+            // One whole character past the run, for \b and \B to look at.
+            var end = run.end
+            if end < text.count {
+                end += 1
+                while end < text.count && text[end] & 0xC0 == 0x80 { end += 1 }
+            }
+            let result = regex.firstMatch(
+                in: UnsafeBufferPointer(rebasing: text[0..<end]), from: run.start, validUTF8: true, scratch: scratch)
+            if case .noMatch = result, let next = nextRun(in: text, from: run.end) {
+                run = next
+                continue
+            }
+            return result
+        }
+    }
+
+    /// The first run of at least `minLength` member bytes that starts at or
+    /// after `from`: its start (moved back to a character boundary) and the
+    /// end of the whole run; nil when there is none.
+    @inlinable
+    func nextRun(in text: UnsafeBufferPointer<UInt8>, from: Int) -> (start: Int, end: Int)? {
         let n = text.count
         let need = minLength
         return member.withUnsafeBufferPointer { m in
-            var i = need - 1
+            var i = from + need - 1
             while i < n {
                 if !m[Int(text[i])] {
                     i += need
@@ -268,12 +311,13 @@ struct RunGateTable: Sendable {
                 }
                 // The run through the probe: back to its start, then forward as far as needed.
                 var j = i
-                while j > 0 && m[Int(text[j - 1])] { j -= 1 }
+                while j > from && m[Int(text[j - 1])] { j -= 1 }
                 var k = i + 1
                 while k < n && k - j < need && m[Int(text[k])] { k += 1 }
                 if k - j >= need {
+                    while k < n && m[Int(text[k])] { k += 1 }
                     while j > 0 && text[j] & 0xC0 == 0x80 { j -= 1 }
-                    return j
+                    return (j, k)
                 }
                 // text[k] is not a member (or the text ended): the next run starts after it.
                 i = k + need

@@ -462,10 +462,11 @@ private struct Builder {
                     anchored = try? backend.compile(
                         source, options: RegexCompileOptions(caseInsensitive: caseless, options: spec.regexOptions, anchored: true))
                 }
-                // A regex without literals may still be ruled out, field by field,
-                // by the class of bytes its matches are made of.
+                // A regex may be ruled out, field by field, by the class of
+                // bytes its matches are made of, and its search kept to the
+                // runs of that class (after the literal prefilter, if any).
                 var gate: RunGateTable?
-                if prefilter == nil, onFolded, spec.kind == .regex,
+                if onFolded, spec.kind == .regex,
                     let g = RegexLiteralAnalysis.runGate(pattern: spec.text, caseInsensitive: true, options: spec.regexOptions)
                 {
                     gate = RunGateTable(g)

@@ -162,10 +162,17 @@ extension CaseFolding {
 public struct RegexRunGate: Sendable, Hashable {
     public var bytes: ByteSet
     public var minLength: Int
+    /// Whether a match depends on nothing after it but the one character that
+    /// follows (no `$`, `\z`, `\Z` or lookaround; `\b` and `\B` look one
+    /// character ahead). Then a search may stop at the end of a run: a
+    /// subject cut one character after the run matches inside the run
+    /// exactly as the whole text does.
+    public var runLocal: Bool
 
-    public init(bytes: ByteSet, minLength: Int) {
+    public init(bytes: ByteSet, minLength: Int, runLocal: Bool = false) {
         self.bytes = bytes
         self.minLength = minLength
+        self.runLocal = runLocal
     }
 
     /// The start of the first run of at least `minLength` bytes of `bytes` in
@@ -249,7 +256,26 @@ extension RegexLiteralAnalysis {
         else { return nil }
         let s = shape(tree.root)
         guard RunGateCost.isSelective(s) else { return nil }
-        return RegexRunGate(bytes: s.bytes, minLength: s.minLength)
+        return RegexRunGate(bytes: s.bytes, minLength: s.minLength, runLocal: looksAtMostOneAhead(tree.root))
+    }
+
+    /// True when nothing in `node` reads past the character after a match:
+    /// the only assertions are `^`, `\A`, `\b` and `\B`, and there is no
+    /// lookaround (a lookbehind would be safe, but none of the patterns
+    /// this serves need one).
+    static func looksAtMostOneAhead(_ node: RegexNode) -> Bool {
+        switch node {
+        case .empty, .char, .set, .unknown, .backreference:
+            return true
+        case .assertion(let a):
+            return a == "^" || a == "A" || a == "b" || a == "B"
+        case .lookaround, .resetMatchStart:
+            return false
+        case .concat(let items), .alternation(let items):
+            return items.allSatisfy(looksAtMostOneAhead)
+        case .repetition(let x, _, _):
+            return looksAtMostOneAhead(x)
+        }
     }
 
     /// The shape of every match of `node`.

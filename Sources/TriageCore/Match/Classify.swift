@@ -63,6 +63,34 @@ extension CompiledPack {
         return decide(s, options: options)
     }
 
+    /// Classifies an incident without building a `Verdict`: severity, score,
+    /// and the indices of the fired rules and assigned agents, as views of
+    /// the scratch, valid until its next scan. `triage classify` writes its
+    /// lines from this; a `Verdict` allocates its arrays and strings for
+    /// every incident, which on a keyword pack costs a tenth of the scan.
+    /// When `hasDiagnostics` is true, `lastVerdict(scratch:)` has them.
+    public func classifySummary(
+        _ text: IncidentText, scratch s: ScanScratch, severityOverride: Severity? = nil
+    ) -> VerdictSummary {
+        if s.profile != nil {
+            _ = classify(text, scratch: s, options: ClassifyOptions(severityOverride: severityOverride))
+            return summary(s)
+        }
+        precondition(s.pack === self, "a ScanScratch belongs to the pack that made it")
+        s.reset()
+        normalise(text, s.st)
+        scanLiterals(s)
+        runRegexes(s)
+        settle(s, severityOverride: severityOverride, nearMisses: false)
+        return summary(s)
+    }
+
+    /// The full verdict (without evidence) of the scratch's last scan.
+    public func lastVerdict(scratch s: ScanScratch) -> Verdict {
+        precondition(s.pack === self, "a ScanScratch belongs to the pack that made it")
+        return verdict(s, evidence: false)
+    }
+
     /// The same steps, timed. Kept apart so the common path reads no clock.
     func classifyProfiled(_ text: IncidentText, _ s: ScanScratch, _ options: ClassifyOptions, _ p: ScanProfile) -> Verdict {
         p.countIncident()
@@ -312,44 +340,57 @@ extension CompiledPack {
                     // The literal sits inside the match: what may precede it bounds the start.
                     start = prefilter.searchStart(in: st.pointee.foldedField(f), earliestOccurrence: hit)
                 }
-            } else if let gate = regexGate[r] {
-                guard let runStart = gate.firstRunStart(in: st.pointee.foldedField(f)) else { continue }
-                start = runStart
             }
-            profile?.regexSearches[r] += 1
             let result: RegexSearchResult
             if mode & 5 == 5, let anchoredEngine = regexAnchoredEngine[r],
                 Int(s.regexStartCount[r * 3 + f]) <= ScanScratch.startCapacity
             {
                 // Every match starts where a literal does, and there are few
                 // of those: try each, in order, instead of scanning the rest of the field.
+                profile?.regexSearches[r] += 1
                 result = searchAtStarts(anchoredEngine, r * 3 + f, st.pointee.foldedField(f), s)
+            } else if let gate = regexGate[r] {
+                // Every match is a long enough run of the gate's bytes (gates are on folded text only).
+                guard let found = gate.search(engine, in: st.pointee.foldedField(f), from: start, scratch: s.regexScratch)
+                else { continue }
+                profile?.regexSearches[r] += 1
+                result = found
             } else if mode & 1 != 0 {
+                profile?.regexSearches[r] += 1
                 result = engine.firstMatch(in: st.pointee.foldedField(f), from: start, validUTF8: true, scratch: s.regexScratch)
             } else {
+                profile?.regexSearches[r] += 1
                 result = engine.firstMatch(
                     in: st.pointee.originalField(f), from: st.pointee.originalOffset(f, start),
                     validUTF8: st.pointee.valid(f), scratch: s.regexScratch)
             }
-            switch result {
-            case .match(let range):
-                if mode & 1 != 0 {
-                    record(
-                        pattern, field: f, start: st.pointee.originalOffset(f, range.lowerBound),
-                        end: st.pointee.originalEnd(f, range.lowerBound, range.upperBound), s)
-                } else {
-                    record(pattern, field: f, start: range.lowerBound, end: range.upperBound, s)
-                }
-            case .noMatch:
-                break
-            case .limitExceeded(let why), .failed(let why):
-                st.pointee.diagnostics.append(
-                    ScanDiagnostic(pattern: patterns[pattern].spec.description, field: Field(rawValue: f)!, message: why))
-            }
+            report(result, pattern, f, onFolded: mode & 1 != 0, s)
         }
         if let profile {
             profile.regexNanos[r] += monotonicNanos() - started
             if s.patternFields[pattern] != 0 { profile.regexMatches[r] += 1 }
+        }
+    }
+
+    /// Records a search's match as a span of the original text, or its
+    /// failure as a diagnostic.
+    @inline(__always)
+    func report(_ result: RegexSearchResult, _ pattern: Int, _ f: Int, onFolded: Bool, _ s: ScanScratch) {
+        let st = s.st
+        switch result {
+        case .match(let range):
+            if onFolded {
+                record(
+                    pattern, field: f, start: st.pointee.originalOffset(f, range.lowerBound),
+                    end: st.pointee.originalEnd(f, range.lowerBound, range.upperBound), s)
+            } else {
+                record(pattern, field: f, start: range.lowerBound, end: range.upperBound, s)
+            }
+        case .noMatch:
+            break
+        case .limitExceeded(let why), .failed(let why):
+            st.pointee.diagnostics.append(
+                ScanDiagnostic(pattern: patterns[pattern].spec.description, field: Field(rawValue: f)!, message: why))
         }
     }
 
@@ -426,6 +467,16 @@ extension CompiledPack {
     }
 
     func decide(_ s: ScanScratch, options: ClassifyOptions) -> Verdict {
+        settle(s, severityOverride: options.severityOverride, nearMisses: options.evidence)
+        return verdict(s, evidence: options.evidence)
+    }
+
+    /// Decides severity and agents from the matches of a scan and leaves the
+    /// outcome in the scratch (`ScanState.settled`, the fired rules and the
+    /// assigned agents), from which `verdict(_:evidence:)` builds a `Verdict`
+    /// and `summary(_:)` a view without allocating. The one place where
+    /// precedence is applied.
+    func settle(_ s: ScanScratch, severityOverride: Severity?, nearMisses: Bool) {
         let st = s.st
         let stamp = st.pointee.stamp
         let fields = s.patternFields
@@ -449,18 +500,17 @@ extension CompiledPack {
         }
         if st.pointee.candidates.count > 1 { st.pointee.candidates.sort() }
 
-        var fired = [FiredRule]()
-        fired.reserveCapacity(st.pointee.candidates.count)
+        var firedCount = 0
         var score = 0.0
         var floorRule = -1
         var ceilingRule = -1
         var overrideRule = -1
         var severityRulesFired = false
-        var nearMisses = [Int]()
+        if nearMisses { st.pointee.nearMisses.removeAll(keepingCapacity: true) }
         for r32 in st.pointee.candidates {
             let r = Int(r32)
             guard evaluate(ruleRoot[r], fields) else {
-                if options.evidence { nearMisses.append(r) }
+                if nearMisses { st.pointee.nearMisses.append(r32) }
                 continue
             }
             var inTitle = false
@@ -472,7 +522,10 @@ extension CompiledPack {
             let contribution = ruleScore[r] * factor
             score += contribution
             if ruleAffectsSeverity[r] { severityRulesFired = true }
-            fired.append(FiredRule(index: r, id: rules[r].id, contribution: contribution, titleMatched: inTitle))
+            s.firedRules[firedCount] = r32
+            s.firedContributions[firedCount] = contribution
+            s.firedInTitle[firedCount] = inTitle
+            firedCount += 1
             let effects = ruleEffects[r]
             if effects != 0 {
                 let floor = effects & 0xFF
@@ -493,13 +546,9 @@ extension CompiledPack {
             }
         }
 
-        func imposed(_ r: Int, _ shift: UInt32) -> SeverityDecision.Imposed? {
-            guard r >= 0 else { return nil }
-            return .init(severity: Severity(rawValue: Int((ruleEffects[r] >> shift) & 0xFF) - 1)!, ruleID: rules[r].id)
+        func imposed(_ r: Int, _ shift: UInt32) -> Severity? {
+            r >= 0 ? Severity(rawValue: Int((ruleEffects[r] >> shift) & 0xFF) - 1)! : nil
         }
-        let floor = imposed(floorRule, 0)
-        let ceiling = imposed(ceilingRule, 8)
-        let ruleOverride = imposed(overrideRule, 16)
 
         // Precedence, lowest first: default, thresholds, ceiling then floor
         // (a floor wins a conflict: "data loss is at least critical" must hold),
@@ -510,15 +559,12 @@ extension CompiledPack {
         var threshold: Double?
         if !defaulted { (byScore, threshold) = thresholds.severity(forScore: score) }
         var severity = byScore
-        if let c = ceiling, severity > c.severity { severity = c.severity }
-        if let f = floor, severity < f.severity { severity = f.severity }
-        if let o = ruleOverride { severity = o.severity }
-        if let p = options.severityOverride { severity = p }
-        let decision = SeverityDecision(
-            score: score, defaulted: defaulted, byScore: byScore, threshold: threshold, floor: floor,
-            ceiling: ceiling, ruleOverride: ruleOverride, callerOverride: options.severityOverride, final: severity)
+        if let c = imposed(ceilingRule, 8), severity > c { severity = c }
+        if let f = imposed(floorRule, 0), severity < f { severity = f }
+        if let o = imposed(overrideRule, 16) { severity = o }
+        if let p = severityOverride { severity = p }
 
-        var assigned = [AgentScore]()
+        var assignedCount = 0
         if !st.pointee.touchedAgents.isEmpty {
             // Keep the agents over the threshold in place (the touched list is
             // this scan's own), heaviest first, ties in catalogue order.
@@ -544,17 +590,56 @@ extension CompiledPack {
                 let floor = weight[Int(st.pointee.touchedAgents[0])] * agentRelativeThreshold
                 while n > 1 && weight[Int(st.pointee.touchedAgents[n - 1])] < floor { n -= 1 }
             }
-            assigned.reserveCapacity(n)
-            for k in 0..<n {
-                let a = Int(st.pointee.touchedAgents[k])
-                assigned.append(AgentScore(id: agents[a].id, weight: weight[a]))
-            }
+            for k in 0..<n { s.assignedAgents[k] = st.pointee.touchedAgents[k] }
+            assignedCount = n
         }
+        st.pointee.settled = Settled(
+            severity: severity, score: score, byScore: byScore, threshold: threshold, defaulted: defaulted,
+            floorRule: Int32(floorRule), ceilingRule: Int32(ceilingRule), overrideRule: Int32(overrideRule),
+            callerOverride: severityOverride, firedCount: Int32(firedCount), agentCount: Int32(assignedCount))
+    }
 
+    /// The `Verdict` of the scan the scratch last settled.
+    func verdict(_ s: ScanScratch, evidence: Bool) -> Verdict {
+        let st = s.st
+        let settled = st.pointee.settled
+        var fired = [FiredRule]()
+        fired.reserveCapacity(Int(settled.firedCount))
+        for k in 0..<Int(settled.firedCount) {
+            let r = Int(s.firedRules[k])
+            fired.append(
+                FiredRule(index: r, id: rules[r].id, contribution: s.firedContributions[k], titleMatched: s.firedInTitle[k]))
+        }
+        func imposed(_ r: Int32, _ shift: UInt32) -> SeverityDecision.Imposed? {
+            guard r >= 0 else { return nil }
+            return .init(
+                severity: Severity(rawValue: Int((ruleEffects[Int(r)] >> shift) & 0xFF) - 1)!, ruleID: rules[Int(r)].id)
+        }
+        let decision = SeverityDecision(
+            score: settled.score, defaulted: settled.defaulted, byScore: settled.byScore, threshold: settled.threshold,
+            floor: imposed(settled.floorRule, 0), ceiling: imposed(settled.ceilingRule, 8),
+            ruleOverride: imposed(settled.overrideRule, 16), callerOverride: settled.callerOverride, final: settled.severity)
+        var assigned = [AgentScore]()
+        assigned.reserveCapacity(Int(settled.agentCount))
+        for k in 0..<Int(settled.agentCount) {
+            let a = Int(s.assignedAgents[k])
+            assigned.append(AgentScore(id: agents[a].id, weight: s.agentWeight[a]))
+        }
         return Verdict(
-            severity: severity, score: score, agents: assigned, rules: fired, decision: decision,
-            evidence: options.evidence ? collectEvidence(fired: fired, nearMisses: nearMisses, s) : nil,
+            severity: settled.severity, score: settled.score, agents: assigned, rules: fired, decision: decision,
+            evidence: evidence ? collectEvidence(fired: fired, nearMisses: st.pointee.nearMisses.map { Int($0) }, s) : nil,
             diagnostics: st.pointee.diagnostics)
+    }
+
+    /// The outcome of the scan the scratch last settled, as views of the scratch.
+    @inline(__always)
+    func summary(_ s: ScanScratch) -> VerdictSummary {
+        let settled = s.st.pointee.settled
+        return VerdictSummary(
+            severity: settled.severity, score: settled.score,
+            rules: UnsafeBufferPointer(start: s.firedRules, count: Int(settled.firedCount)),
+            agents: UnsafeBufferPointer(start: s.assignedAgents, count: Int(settled.agentCount)),
+            hasDiagnostics: !s.st.pointee.diagnostics.isEmpty)
     }
 
     // MARK: Evidence

@@ -39,6 +39,12 @@ public final class ScanScratch {
     @usableFromInline let hits: UnsafeMutablePointer<UInt64>
     @usableFromInline let hitsB: UnsafeMutablePointer<UInt64>
     @usableFromInline static let hitCapacity = 1024
+    // The outcome of the last scan (`CompiledPack.settle`): the rules that
+    // fired, in pack order, with their contributions, and the assigned agents.
+    @usableFromInline let firedRules: UnsafeMutablePointer<Int32>
+    @usableFromInline let firedContributions: UnsafeMutablePointer<Double>
+    @usableFromInline let firedInTitle: UnsafeMutablePointer<Bool>
+    @usableFromInline let assignedAgents: UnsafeMutablePointer<Int32>
 
     init(pack: CompiledPack, profiling: Bool = false) {
         self.pack = pack
@@ -67,6 +73,10 @@ public final class ScanScratch {
         agentStamp.initialize(repeating: 0, count: na)
         hits = .allocate(capacity: Self.hitCapacity)
         hitsB = .allocate(capacity: Self.hitCapacity)
+        firedRules = .allocate(capacity: nrules)
+        firedContributions = .allocate(capacity: nrules)
+        firedInTitle = .allocate(capacity: nrules)
+        assignedAgents = .allocate(capacity: na)
     }
 
     deinit {
@@ -84,6 +94,10 @@ public final class ScanScratch {
         agentStamp.deallocate()
         hits.deallocate()
         hitsB.deallocate()
+        firedRules.deallocate()
+        firedContributions.deallocate()
+        firedInTitle.deallocate()
+        assignedAgents.deallocate()
     }
 
     /// Clears what the previous scan left, touching only what it used.
@@ -114,6 +128,23 @@ public final class ScanScratch {
     }
 }
 
+/// What `CompiledPack.settle` decided; the fired rules and assigned agents
+/// are in the scratch's buffers.
+@usableFromInline
+struct Settled {
+    var severity: Severity = .medium
+    var score = 0.0
+    var byScore: Severity = .medium
+    var threshold: Double?
+    var defaulted = true
+    var floorRule: Int32 = -1
+    var ceilingRule: Int32 = -1
+    var overrideRule: Int32 = -1
+    var callerOverride: Severity?
+    var firedCount: Int32 = 0
+    var agentCount: Int32 = 0
+}
+
 /// The mutable scalars and growable lists of one scan.
 @usableFromInline
 struct ScanState {
@@ -141,6 +172,9 @@ struct ScanState {
     @usableFromInline var touchedAgents: [Int32] = []
     @usableFromInline var candidates: [Int32] = []
     @usableFromInline var diagnostics: [ScanDiagnostic] = []
+    /// Candidate rules that did not fire, recorded only when evidence is asked for.
+    @usableFromInline var nearMisses: [Int32] = []
+    @usableFromInline var settled = Settled()
     @usableFromInline var stamp: UInt32 = 0
 
     init() {

@@ -28,6 +28,19 @@ public struct Verdict: Sendable, Hashable {
     }
 }
 
+/// A verdict's outcome as views of a `ScanScratch`, valid until the
+/// scratch's next scan (`CompiledPack.classifySummary`).
+public struct VerdictSummary {
+    public var severity: Severity
+    public var score: Double
+    /// Indices into `CompiledPack.rules` of the rules that fired, in pack order.
+    public var rules: UnsafeBufferPointer<Int32>
+    /// Indices into `CompiledPack.agents` of the assigned agents, heaviest first.
+    public var agents: UnsafeBufferPointer<Int32>
+    /// Whether the scan recorded diagnostics (a regex limit hit, say).
+    public var hasDiagnostics: Bool
+}
+
 public struct AgentScore: Sendable, Hashable {
     public var id: String
     public var weight: Double
