@@ -106,8 +106,8 @@ extension CompiledPack {
         let v = decide(s, options: options)
         t0 = monotonicNanos()
         p.decideNanos += t0 - t1
-        for pat in s.st.pointee.touchedPatterns { p.patternMatches[Int(pat)] += 1 }
-        for r in s.st.pointee.candidates { p.ruleEvaluations[Int(r)] += 1 }
+        for pat in s.st.pointee.touchedPatterns.buffer { p.patternMatches[Int(pat)] += 1 }
+        for r in s.st.pointee.candidates.buffer { p.ruleEvaluations[Int(r)] += 1 }
         for fr in v.rules { p.ruleFired[fr.index] += 1 }
         return v
     }
@@ -483,7 +483,7 @@ extension CompiledPack {
         // Rules that use a matched pattern, plus rules that can fire on exclusions alone.
         patternRuleStart.withUnsafeBufferPointer { starts in
             patternRules.withUnsafeBufferPointer { rulesOf in
-                for p in st.pointee.touchedPatterns {
+                for p in st.pointee.touchedPatterns.buffer {
                     for k in Int(starts[Int(p)])..<Int(starts[Int(p) + 1]) {
                         let r = Int(rulesOf[k])
                         if s.ruleStamp[r] != stamp {
@@ -498,7 +498,10 @@ extension CompiledPack {
             s.ruleStamp[Int(r)] = stamp
             st.pointee.candidates.append(r)
         }
-        if st.pointee.candidates.count > 1 { st.pointee.candidates.sort() }
+        if st.pointee.candidates.count > 1 {
+            var candidates = st.pointee.candidates.buffer
+            candidates.sort()
+        }
 
         var firedCount = 0
         var score = 0.0
@@ -507,7 +510,7 @@ extension CompiledPack {
         var overrideRule = -1
         var severityRulesFired = false
         if nearMisses { st.pointee.nearMisses.removeAll(keepingCapacity: true) }
-        for r32 in st.pointee.candidates {
+        for r32 in st.pointee.candidates.buffer {
             let r = Int(r32)
             guard evaluate(ruleRoot[r], fields) else {
                 if nearMisses { st.pointee.nearMisses.append(r32) }
@@ -570,16 +573,18 @@ extension CompiledPack {
             // this scan's own), heaviest first, ties in catalogue order.
             let weight = s.agentWeight
             var kept = 0
-            for k in 0..<st.pointee.touchedAgents.count {
-                let a = st.pointee.touchedAgents[k]
+            var touched = st.pointee.touchedAgents.buffer
+            for k in 0..<touched.count {
+                let a = touched[k]
                 let w = weight[Int(a)]
                 if w >= agentThreshold && w > 0 {
-                    st.pointee.touchedAgents.swapAt(kept, k)
+                    touched.swapAt(kept, k)
                     kept += 1
                 }
             }
             if kept > 1 {
-                st.pointee.touchedAgents[0..<kept].sort { a, b in
+                var heaviest = UnsafeMutableBufferPointer(rebasing: touched[0..<kept])
+                heaviest.sort { a, b in
                     let wa = weight[Int(a)]
                     let wb = weight[Int(b)]
                     return wa != wb ? wa > wb : a < b
@@ -587,10 +592,10 @@ extension CompiledPack {
             }
             var n = min(kept, maxAgents)
             if agentRelativeThreshold > 0 && n > 1 {
-                let floor = weight[Int(st.pointee.touchedAgents[0])] * agentRelativeThreshold
-                while n > 1 && weight[Int(st.pointee.touchedAgents[n - 1])] < floor { n -= 1 }
+                let floor = weight[Int(touched[0])] * agentRelativeThreshold
+                while n > 1 && weight[Int(touched[n - 1])] < floor { n -= 1 }
             }
-            for k in 0..<n { s.assignedAgents[k] = st.pointee.touchedAgents[k] }
+            for k in 0..<n { s.assignedAgents[k] = touched[k] }
             assignedCount = n
         }
         st.pointee.settled = Settled(

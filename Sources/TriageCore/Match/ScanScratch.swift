@@ -51,7 +51,10 @@ public final class ScanScratch {
         profile = profiling ? ScanProfile(pack: pack) : nil
         regexScratch = pack.backend.makeScratch(limits: pack.limits)
         st = .allocate(capacity: 1)
-        st.initialize(to: ScanState())
+        st.initialize(
+            to: ScanState(
+                patterns: max(pack.patterns.count, 1), regexes: max(pack.regexes.count, 1),
+                agents: max(pack.agents.count, 1), rules: max(pack.rules.count, 1)))
         let np = max(pack.patterns.count, 1)
         patternFields = .allocate(capacity: np)
         patternFields.initialize(repeating: 0, count: np)
@@ -80,8 +83,7 @@ public final class ScanScratch {
     }
 
     deinit {
-        st.pointee.folded.deallocate()
-        st.pointee.offsets.deallocate()
+        st.pointee.deallocate()
         st.deinitialize(count: 1)
         st.deallocate()
         patternFields.deallocate()
@@ -104,9 +106,9 @@ public final class ScanScratch {
     @inline(__always)
     func reset() {
         let s = st
-        for p in s.pointee.touchedPatterns { patternFields[Int(p)] = 0 }
-        s.pointee.touchedPatterns.removeAll(keepingCapacity: true)
-        for r in s.pointee.touchedRegexes {
+        for p in s.pointee.touchedPatterns.buffer { patternFields[Int(p)] = 0 }
+        s.pointee.touchedPatterns.removeAll()
+        for r in s.pointee.touchedRegexes.buffer {
             let i = Int(r) * 3
             regexHit[i] = -1
             regexHit[i + 1] = -1
@@ -115,9 +117,9 @@ public final class ScanScratch {
             regexStartCount[i + 1] = 0
             regexStartCount[i + 2] = 0
         }
-        s.pointee.touchedRegexes.removeAll(keepingCapacity: true)
-        s.pointee.touchedAgents.removeAll(keepingCapacity: true)
-        s.pointee.candidates.removeAll(keepingCapacity: true)
+        s.pointee.touchedRegexes.removeAll()
+        s.pointee.touchedAgents.removeAll()
+        s.pointee.candidates.removeAll()
         if !s.pointee.diagnostics.isEmpty { s.pointee.diagnostics.removeAll() }
         s.pointee.stamp &+= 1
         if s.pointee.stamp == 0 {
@@ -126,6 +128,44 @@ public final class ScanScratch {
             s.pointee.stamp = 1
         }
     }
+}
+
+/// A list of indices in a buffer of fixed capacity: appending is a store and
+/// an increment, clearing sets the count to zero. (An `Array` in `ScanState`
+/// costs a uniqueness check per append and a call per clear, a few percent of
+/// a keyword scan.)
+@usableFromInline
+struct IndexList {
+    @usableFromInline let base: UnsafeMutablePointer<Int32>
+    @usableFromInline let capacity: Int
+    @usableFromInline var count = 0
+
+    init(capacity: Int) {
+        self.capacity = capacity
+        base = .allocate(capacity: capacity)
+    }
+
+    func deallocate() { base.deallocate() }
+
+    @inline(__always) @usableFromInline
+    mutating func append(_ x: Int32) {
+        precondition(count < capacity)
+        base[count] = x
+        count += 1
+    }
+
+    @inline(__always) @usableFromInline
+    mutating func removeAll() { count = 0 }
+
+    @inline(__always) @usableFromInline
+    var isEmpty: Bool { count == 0 }
+
+    @inline(__always) @usableFromInline
+    subscript(i: Int) -> Int32 { base[i] }
+
+    /// The current entries, to read, sort or reorder in place.
+    @inline(__always) @usableFromInline
+    var buffer: UnsafeMutableBufferPointer<Int32> { UnsafeMutableBufferPointer(start: base, count: count) }
 }
 
 /// What `CompiledPack.settle` decided; the fired rules and assigned agents
@@ -167,21 +207,32 @@ struct ScanState {
     @usableFromInline var original: (UnsafeBufferPointer<UInt8>, UnsafeBufferPointer<UInt8>, UnsafeBufferPointer<UInt8>) =
         (UnsafeBufferPointer(start: nil, count: 0), UnsafeBufferPointer(start: nil, count: 0), UnsafeBufferPointer(start: nil, count: 0))
 
-    @usableFromInline var touchedPatterns: [Int32] = []
-    @usableFromInline var touchedRegexes: [Int32] = []
-    @usableFromInline var touchedAgents: [Int32] = []
-    @usableFromInline var candidates: [Int32] = []
+    // What this scan touched, each index at most once (stamps and first-hit
+    // checks guard every append), so each list's capacity is its index range.
+    @usableFromInline var touchedPatterns: IndexList
+    @usableFromInline var touchedRegexes: IndexList
+    @usableFromInline var touchedAgents: IndexList
+    @usableFromInline var candidates: IndexList
     @usableFromInline var diagnostics: [ScanDiagnostic] = []
     /// Candidate rules that did not fire, recorded only when evidence is asked for.
     @usableFromInline var nearMisses: [Int32] = []
     @usableFromInline var settled = Settled()
     @usableFromInline var stamp: UInt32 = 0
 
-    init() {
-        touchedPatterns.reserveCapacity(64)
-        touchedRegexes.reserveCapacity(64)
-        touchedAgents.reserveCapacity(16)
-        candidates.reserveCapacity(64)
+    init(patterns: Int, regexes: Int, agents: Int, rules: Int) {
+        touchedPatterns = IndexList(capacity: patterns)
+        touchedRegexes = IndexList(capacity: regexes)
+        touchedAgents = IndexList(capacity: agents)
+        candidates = IndexList(capacity: rules)
+    }
+
+    func deallocate() {
+        folded.deallocate()
+        offsets.deallocate()
+        touchedPatterns.deallocate()
+        touchedRegexes.deallocate()
+        touchedAgents.deallocate()
+        candidates.deallocate()
     }
 
     @inline(__always) func start(_ f: Int) -> Int { f == 0 ? fieldStart.0 : f == 1 ? fieldStart.1 : fieldStart.2 }
