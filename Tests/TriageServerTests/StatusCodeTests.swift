@@ -247,13 +247,18 @@ let statusCases: [StatusCase] = [
             return try await client.post("/v1/triage/\(id)", try await server.auth(org: "acme"), "{}")
         }),
     StatusCase(
-        operation: startTriage, status: 409, code: "triage_already_running", name: "running marker in the store",
+        operation: startTriage, status: 409, code: "triage_already_running", name: "another request is running it",
+        options: .init(classifier: { GatedClassifier($0) }),
         run: { server, client in
+            let gated = server.deps.classifier as! GatedClassifier
             let id = try await client.createIncident(try await server.auth())
-            _ = try await server.deps.store.beginTriage(
-                NewTriage(id: "tri_held", incidentID: id, organization: "acme", priority: nil, context: nil, startedAt: Date()),
-                quota: Quota(events: 9, investigations: 9), period: Timestamps.quotaPeriod(Date()))
-            return try await client.post("/v1/triage/\(id)", try await server.auth(), "{}")
+            let headers = try await server.auth()
+            async let first = client.post("/v1/triage/\(id)", headers, "{}")
+            await gated.waitUntilEntered()
+            let second = try await client.post("/v1/triage/\(id)", headers, "{}")
+            await gated.gate.release()
+            _ = try await first
+            return second
         }),
     StatusCase(
         operation: startTriage, status: 413, code: "payload_too_large", name: "body over the limit",
