@@ -69,6 +69,8 @@ struct IncidentController {
                     + "characters (got \(d.count))")
         default: break
         }
+        if title?.utf8.contains(0) == true { problems.append("title: \(JSONObject.nulProblem)") }
+        if description?.utf8.contains(0) == true { problems.append("description: \(JSONObject.nulProblem)") }
         guard problems.isEmpty, let title, let description else {
             throw APIError.validation(problems.joined(separator: "; "))
         }

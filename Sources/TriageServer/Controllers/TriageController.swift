@@ -48,7 +48,7 @@ struct TriageController {
 
     @Sendable func start(_ request: Request, context: TriageRequestContext) async throws -> Response {
         let identity = try context.require(Role.triage)
-        let incidentID = context.parameters.get("incidentId") ?? ""
+        let incidentID = try Self.incidentID(context)
         let body = try await JSONBody.decode(
             StartRequest.self, from: request, limit: deps.configuration.maxBodyBytes, whenEmpty: StartRequest())
         let (priority, triageContext) = try Self.validate(body)
@@ -164,7 +164,7 @@ struct TriageController {
 
     @Sendable func show(_ request: Request, context: TriageRequestContext) async throws -> Response {
         let identity = try context.require(Role.triage)
-        let incidentID = context.parameters.get("incidentId") ?? ""
+        let incidentID = try Self.incidentID(context)
         let org = identity.organization
         if let body = completed.body(organization: org, incidentID: incidentID) { return Self.ok(body) }
         guard var triage = try await storeCall({ try await deps.store.triage(incidentID: incidentID, organization: org) })
@@ -179,7 +179,7 @@ struct TriageController {
 
     @Sendable func evidence(_ request: Request, context: TriageRequestContext) async throws -> Response {
         let identity = try context.require(Role.triage)
-        let incidentID = context.parameters.get("incidentId") ?? ""
+        let incidentID = try Self.incidentID(context)
         let org = identity.organization
         guard let record = try await storeCall({ try await deps.store.evidence(incidentID: incidentID, organization: org) })
         else {
@@ -201,6 +201,15 @@ struct TriageController {
         return w.bytes
     }
 
+    /// The path's incident id. One with a NUL character cannot name an
+    /// incident (SQLite would compare it only up to the NUL), so it is
+    /// not found.
+    static func incidentID(_ context: TriageRequestContext) throws(APIError) -> String {
+        let id = context.parameters.get("incidentId") ?? ""
+        guard !id.utf8.contains(0) else { throw APIError.incidentNotFound(id) }
+        return id
+    }
+
     static func ok(_ body: [UInt8]) -> Response { Response.json(.ok, body) }
 
     /// The priority and context, or a 400 naming what is wrong.
@@ -217,6 +226,7 @@ struct TriageController {
         if let c = body.context, c.count > maxContextLength {
             problems.append("context: must be at most \(maxContextLength) characters (got \(c.count))")
         }
+        if let c = body.context, c.utf8.contains(0) { problems.append("context: \(JSONObject.nulProblem)") }
         guard problems.isEmpty else { throw APIError.validation(problems.joined(separator: "; ")) }
         return (priority, body.context)
     }
