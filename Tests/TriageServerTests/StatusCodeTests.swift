@@ -105,6 +105,22 @@ let statusCases: [StatusCase] = [
         operation: createIncident, status: 400, code: "validation_error",
         message: "description: must be between 10 and 4000 characters (got 4001)", name: "description too long",
         run: create(incidentBody(description: String(repeating: "x", count: 4001)))),
+    // Lengths are code points, as in the OpenAPI document's patterns; only
+    // space, tab, CR and LF are trimmed.
+    StatusCase(
+        operation: createIncident, status: 201, name: "ten code points in five characters",
+        run: create(incidentBody(description: String(repeating: "e\u{301}", count: 5)))),
+    StatusCase(
+        operation: createIncident, status: 400, code: "validation_error",
+        message: "description: must be between 10 and 4000 characters (got 9)", name: "trimmed to nine",
+        run: create(incidentBody(description: "\t\r\n 123456789 \n"))),
+    StatusCase(
+        operation: createIncident, status: 400, code: "validation_error",
+        message: "description: must be between 10 and 4000 characters (got 4001)", name: "4001 code points in 2001 characters",
+        run: create(incidentBody(description: "x" + String(repeating: "e\u{301}", count: 2000)))),
+    StatusCase(
+        operation: createIncident, status: 201, name: "a no-break space is not trimmed",
+        run: create(incidentBody(title: "\u{A0}"))),
     StatusCase(
         operation: createIncident, status: 400, code: "validation_error",
         message: "title: required; description: required", name: "both missing", run: create("{}")),
@@ -183,6 +199,9 @@ let statusCases: [StatusCase] = [
     StatusCase(
         operation: startTriage, status: 201, name: "context and null priority",
         run: triage(#"{"context": "on-call notes", "priority": null}"#)),
+    StatusCase(
+        operation: startTriage, status: 201, name: "null context, as the document allows",
+        run: triage(#"{"priority": "critical", "context": null}"#)),
     StatusCase(
         operation: startTriage, status: 200, name: "second call",
         run: { server, client in

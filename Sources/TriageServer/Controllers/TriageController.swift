@@ -223,8 +223,9 @@ struct TriageController {
                 problems.append("priority: must be one of critical, high, medium, low (got '\(p)')")
             }
         }
-        if let c = body.context, c.count > maxContextLength {
-            problems.append("context: must be at most \(maxContextLength) characters (got \(c.count))")
+        // Code points, as JSON Schema's maxLength counts them.
+        if let c = body.context, c.unicodeScalars.count > maxContextLength {
+            problems.append("context: must be at most \(maxContextLength) characters (got \(c.unicodeScalars.count))")
         }
         if let c = body.context, c.utf8.contains(0) { problems.append("context: \(JSONObject.nulProblem)") }
         guard problems.isEmpty else { throw APIError.validation(problems.joined(separator: "; ")) }
