@@ -193,4 +193,40 @@ struct SlowClassifier: IncidentClassifier {
             #expect(try await Self.stored(server, id).triages == 0)
         }
     }
+
+    // MARK: Hostile bodies
+
+    /// Bodies built to break a parser get a 4xx, never a 5xx or a crash,
+    /// and the server answers normally afterwards.
+    @Test func hostileBodiesGetA4xx() async throws {
+        let server = try await TestServer.make()
+        defer { server.remove() }
+        let description = String(repeating: "x", count: 20)
+        let bodies: [(String, [UInt8], Set<Int>)] = [
+            ("nested 20,000 deep", Array(("{\"title\": " + String(repeating: "[", count: 20_000)).utf8), [400]),
+            ("nested 65 deep in an unknown key",
+             Array(("{\"x\": " + String(repeating: "[", count: 65) + String(repeating: "]", count: 65)
+                + ", \"title\": \"t\", \"description\": \"\(description)\"}").utf8), [400]),
+            ("invalid UTF-8 in a string", Array("{\"title\": \"a".utf8) + [0xFF, 0xFE] + Array("\", \"description\": \"\(description)\"}".utf8), [201, 400]),
+            ("lone surrogate escapes", Array("{\"title\": \"\\ud800\\udfff\\udc00\", \"description\": \"\(description)\"}".utf8), [201, 400]),
+            ("3,000 duplicate keys", Array(("{" + String(repeating: "\"title\": \"t\", ", count: 3000) + "\"description\": \"\(description)\"}").utf8), [201, 400]),
+            ("a number with 10,000 digits", Array(("{\"x\": " + String(repeating: "9", count: 10_000) + ", \"title\": \"t\", \"description\": \"\(description)\"}").utf8), [201, 400]),
+            ("a string never closed", Array("{\"title\": \"abc".utf8), [400]),
+            ("a bare top-level string", Array("\"title\"".utf8), [400]),
+            ("NUL bytes outside strings", Array("{\"title\":\u{0}\"t\"}".utf8), [400]),
+            ("trailing garbage", Array("{\"title\": \"t\", \"description\": \"\(description)\"} {}".utf8), [400]),
+        ]
+        try await server.app().test(.router) { client in
+            let headers = try await server.auth()
+            for (name, body, allowed) in bodies {
+                for uri in ["/v1/incidents/chat", "/v1/triage/inc_x"] {
+                    let r = try await client.execute(uri: uri, method: .post, headers: headers, body: ByteBuffer(bytes: body))
+                    let expected = uri.hasSuffix("chat") ? allowed : allowed.union([404])
+                    #expect(expected.contains(Int(r.status.code)), "\(name) to \(uri): \(r.status) \(r.text)")
+                    #expect(r.json.errorCode != nil || r.status.code < 300, "\(name): \(r.text)")
+                }
+            }
+            #expect(try await client.get("/healthz").status == .ok)
+        }
+    }
 }
