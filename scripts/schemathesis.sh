@@ -16,12 +16,14 @@ shift || true
 PORT=${PORT:-18484}
 BIN=${TRIAGE_BIN:-.build/debug/triage}
 [ -x "$BIN" ] || swift build --product triage
+BIN=$(cd "$(dirname "$BIN")" && pwd)/$(basename "$BIN")
 ST=${SCHEMATHESIS:-$(command -v schemathesis || true)}
 if [ -z "$ST" ]; then
     VENV="${TMPDIR:-/tmp}/triage-schemathesis-venv"
     [ -x "$VENV/bin/schemathesis" ] || { python3 -m venv "$VENV" && "$VENV/bin/pip" install -q schemathesis; }
     ST="$VENV/bin/schemathesis"
 fi
+ST=$(command -v "$ST")
 WORK=$(mktemp -d "${TMPDIR:-/tmp}/triage-st.XXXXXX")
 SERVER=
 cleanup() {
@@ -39,9 +41,13 @@ for _ in $(seq 100); do curl -sf "$URL/healthz" >/dev/null && break; sleep 0.1; 
 
 echo "# $(date -u +%Y-%m-%dT%H:%MZ) $("$ST" --version), $BIN, $EXAMPLES examples per operation"
 status=0
+# From the temporary directory, so schemathesis's own state (.schemathesis/) stays out of the tree.
+BASE=$PWD
+cd "$WORK"
 "$ST" run "$URL/openapi.yaml" --url "$URL" -H "Authorization: Bearer $TOKEN" \
     --checks all --max-examples "$EXAMPLES" --seed "${SEED:-1}" --no-color \
     --generation-database none --report junit --report-dir "$WORK/report" "$@" || status=$?
+cd "$BASE"
 kill -0 "$SERVER" 2>/dev/null || { echo "the server died"; status=1; }
 logged=$(grep -v -e '^JWT secret:' -e '^pack:' -e '^database:' -e '^listening on' "$WORK/serve.log" || true)
 [ -n "$logged" ] && { echo "server log:"; echo "$logged" | tail -20; }
