@@ -100,12 +100,14 @@ public func buildRouter(dependencies deps: ServerDependencies) -> Router<TriageR
 
 func buildRouter(dependencies deps: ServerDependencies, reloader: PackReloader) -> Router<TriageRequestContext> {
     let router = Router(context: TriageRequestContext.self)
+    let allowed = AllowedMethods()
     router.add(middleware: MetricsMiddleware(metrics: deps.metrics))
-    router.add(middleware: ErrorMiddleware())
+    router.add(middleware: ErrorMiddleware(allowed: allowed))
     router.addRoutes(SystemController(deps: deps).endpoints)
     let v1 = router.group("v1").add(middleware: AuthMiddleware(verifier: deps.tokens))
     v1.addRoutes(IncidentController(deps: deps).endpoints, atPath: "incidents")
     v1.addRoutes(TriageController(deps: deps).endpoints, atPath: "triage")
     v1.addRoutes(AdminController(deps: deps, reloader: reloader).endpoints, atPath: "admin")
+    allowed.load(router.routes.map { ($0.method.rawValue, $0.path.description) })
     return router
 }

@@ -105,6 +105,22 @@ let statusCases: [StatusCase] = [
         operation: createIncident, status: 400, code: "validation_error",
         message: "description: must be between 10 and 4000 characters (got 4001)", name: "description too long",
         run: create(incidentBody(description: String(repeating: "x", count: 4001)))),
+    // Lengths are code points, as in the OpenAPI document's patterns; only
+    // space, tab, CR and LF are trimmed.
+    StatusCase(
+        operation: createIncident, status: 201, name: "ten code points in five characters",
+        run: create(incidentBody(description: String(repeating: "e\u{301}", count: 5)))),
+    StatusCase(
+        operation: createIncident, status: 400, code: "validation_error",
+        message: "description: must be between 10 and 4000 characters (got 9)", name: "trimmed to nine",
+        run: create(incidentBody(description: "\t\r\n 123456789 \n"))),
+    StatusCase(
+        operation: createIncident, status: 400, code: "validation_error",
+        message: "description: must be between 10 and 4000 characters (got 4001)", name: "4001 code points in 2001 characters",
+        run: create(incidentBody(description: "x" + String(repeating: "e\u{301}", count: 2000)))),
+    StatusCase(
+        operation: createIncident, status: 201, name: "a no-break space is not trimmed",
+        run: create(incidentBody(title: "\u{A0}"))),
     StatusCase(
         operation: createIncident, status: 400, code: "validation_error",
         message: "title: required; description: required", name: "both missing", run: create("{}")),
@@ -184,6 +200,9 @@ let statusCases: [StatusCase] = [
         operation: startTriage, status: 201, name: "context and null priority",
         run: triage(#"{"context": "on-call notes", "priority": null}"#)),
     StatusCase(
+        operation: startTriage, status: 201, name: "null context, as the document allows",
+        run: triage(#"{"priority": "critical", "context": null}"#)),
+    StatusCase(
         operation: startTriage, status: 200, name: "second call",
         run: { server, client in
             let id = try await client.createIncident(try await server.auth())
@@ -247,13 +266,18 @@ let statusCases: [StatusCase] = [
             return try await client.post("/v1/triage/\(id)", try await server.auth(org: "acme"), "{}")
         }),
     StatusCase(
-        operation: startTriage, status: 409, code: "triage_already_running", name: "running marker in the store",
+        operation: startTriage, status: 409, code: "triage_already_running", name: "another request is running it",
+        options: .init(classifier: { GatedClassifier($0) }),
         run: { server, client in
+            let gated = server.deps.classifier as! GatedClassifier
             let id = try await client.createIncident(try await server.auth())
-            _ = try await server.deps.store.beginTriage(
-                NewTriage(id: "tri_held", incidentID: id, organization: "acme", priority: nil, context: nil, startedAt: Date()),
-                quota: Quota(events: 9, investigations: 9), period: Timestamps.quotaPeriod(Date()))
-            return try await client.post("/v1/triage/\(id)", try await server.auth(), "{}")
+            let headers = try await server.auth()
+            async let first = client.post("/v1/triage/\(id)", headers, "{}")
+            await gated.waitUntilEntered()
+            let second = try await client.post("/v1/triage/\(id)", headers, "{}")
+            await gated.gate.release()
+            _ = try await first
+            return second
         }),
     StatusCase(
         operation: startTriage, status: 413, code: "payload_too_large", name: "body over the limit",
@@ -385,20 +409,33 @@ let statusCases: [StatusCase] = [
         }
     }
 
-    /// Paths and methods that are not routes get the error shape too, never an empty body.
+    /// Paths that are not routes get 404, and a method a route path does not
+    /// have gets 405 with `Allow` (Hummingbird's router says 404 for both);
+    /// both in the error shape, never an empty body.
     @Test(arguments: [
-        ("GET", "/v1/nothing", 404, "not_found"),
-        ("GET", "/", 404, "not_found"),
-        ("DELETE", "/v1/triage/inc_x", 404, "not_found"),
-        ("PUT", "/v1/incidents/chat", 404, "not_found"),
-    ])
-    func unknownRoutes(method: String, path: String, status: Int, code: String) async throws {
+        ("GET", "/v1/nothing", 404, "not_found", nil),
+        ("GET", "/", 404, "not_found", nil),
+        ("POST", "/v1/triage/inc_x/evidence/more", 404, "not_found", nil),
+        ("DELETE", "/v1/triage/inc_x", 405, "method_not_allowed", "GET, POST"),
+        ("PUT", "/v1/triage/inc_x", 405, "method_not_allowed", "GET, POST"),
+        ("POST", "/v1/triage/inc_x/evidence", 405, "method_not_allowed", "GET"),
+        ("PUT", "/v1/incidents/chat", 405, "method_not_allowed", "POST"),
+        ("GET", "/v1/incidents/chat", 405, "method_not_allowed", "POST"),
+        ("GET", "/v1/admin/reload", 405, "method_not_allowed", "POST"),
+        ("POST", "/healthz", 405, "method_not_allowed", "GET"),
+        ("HEAD", "/openapi.yaml", 405, "method_not_allowed", "GET"),
+        ("OPTIONS", "/metrics", 405, "method_not_allowed", "GET"),
+    ] as [(String, String, Int, String, String?)])
+    func unknownRoutes(method: String, path: String, status: Int, code: String, allow: String?) async throws {
         let server = try await TestServer.make()
         defer { server.remove() }
         try await server.app().test(.router) { client in
-            let r = try await client.execute(uri: path, method: HTTPRequest.Method(method)!, headers: try await server.auth())
-            #expect(r.status.code == status)
-            #expect(r.json.errorCode == code, "\(r.text)")
+            for headers in [try await server.auth(), [:]] {
+                let r = try await client.execute(uri: path, method: HTTPRequest.Method(method)!, headers: headers)
+                #expect(r.status.code == status)
+                if method != "HEAD" { #expect(r.json.errorCode == code, "\(r.text)") }
+                #expect(r.headers[.allow] == allow)
+            }
         }
     }
 }

@@ -25,6 +25,8 @@ struct TestServer: Sendable {
     let issuer: TokenIssuer
     /// The SQLite store under any wrapper a test put around it.
     let sqlite: SQLiteTriageStore
+    /// The operations the store fails, which a test may change while it runs.
+    let failures: Locked<Set<FailingStore.Operation>>
 
     struct Options: Sendable {
         var quotas = QuotaPolicy(default: Quota(events: 100, investigations: 100))
@@ -32,6 +34,8 @@ struct TestServer: Sendable {
         /// nil: the shipped packs; else the text of a one-file pack written to the temp dir.
         var pack: String?
         var failing: Set<FailingStore.Operation> = []
+        /// Wrap the store in a `FailingStore` even with nothing failing yet.
+        var failuresCanChange = false
         var classifier: (@Sendable (RuleClassifier) -> any IncidentClassifier)?
         var clock: (@Sendable () -> Date)?
         var tokenClock: (@Sendable () -> Date)?
@@ -58,11 +62,13 @@ struct TestServer: Sendable {
         logger.logLevel = .critical
         var deps = try await ServerDependencies.live(configuration: configuration, logger: logger)
         let sqlite = deps.store as! SQLiteTriageStore
-        if !options.failing.isEmpty { deps.store = FailingStore(inner: sqlite, failing: options.failing) }
+        let failures = Locked(options.failing)
+        if !options.failing.isEmpty || options.failuresCanChange { deps.store = FailingStore(inner: sqlite, failing: failures) }
         if let wrap = options.classifier { deps.classifier = wrap(RuleClassifier(packs: deps.packs, metrics: deps.metrics)) }
         if let clock = options.clock { deps.clock = clock }
         if let clock = options.tokenClock { deps.tokens = try await TokenVerifier(secret: secret, clock: clock) }
-        return TestServer(deps: deps, dir: dir, issuer: try await TokenIssuer(secret: secret), sqlite: sqlite)
+        return TestServer(
+            deps: deps, dir: dir, issuer: try await TokenIssuer(secret: secret), sqlite: sqlite, failures: failures)
     }
 
     func app() async throws -> some ApplicationProtocol { try await buildApplication(dependencies: deps) }
@@ -132,9 +138,9 @@ struct FailingStore: TriageStore {
     }
 
     let inner: any TriageStore
-    let failing: Set<Operation>
+    let failing: Locked<Set<Operation>>
 
-    func check(_ op: Operation) throws { if failing.contains(op) { throw Injected(operation: op) } }
+    func check(_ op: Operation) throws { if failing.current.contains(op) { throw Injected(operation: op) } }
 
     func createIncident(_ incident: NewIncident, quota: Quota, period: String) async throws -> IncidentCreated {
         try check(.createIncident)

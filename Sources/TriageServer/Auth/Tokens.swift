@@ -69,6 +69,15 @@ public final class TokenVerifier: Sendable {
         guard let org = claims.org else { throw APIError.unauthorized("the token has no org claim") }
         guard !role.isEmpty else { throw APIError.unauthorized("the token has an empty role claim") }
         guard !org.isEmpty else { throw APIError.unauthorized("the token has an empty org claim") }
+        // The organisation is compared in SQL, where a string ends at its
+        // first NUL: "acme\u{0}x" would be "acme". No control character has
+        // a place in either claim.
+        guard !org.unicodeScalars.contains(where: { $0.value < 0x20 || $0.value == 0x7F }) else {
+            throw APIError.unauthorized("the token's org claim contains a control character")
+        }
+        guard !role.unicodeScalars.contains(where: { $0.value < 0x20 || $0.value == 0x7F }) else {
+            throw APIError.unauthorized("the token's role claim contains a control character")
+        }
         let identity = Identity(role: role, organization: org, subject: claims.sub?.value)
         cache.withLock { entries in
             if entries.count >= Self.cacheCapacity { entries.removeAll(keepingCapacity: true) }

@@ -30,6 +30,17 @@ struct IncidentController {
 
     static let descriptionLength = 10...4000
 
+    static func isTrimmed(_ s: Unicode.Scalar) -> Bool { s == " " || s == "\t" || s == "\n" || s == "\r" }
+
+    /// `s` without spaces, tabs, CRs and LFs at either end.
+    static func trimmed(_ s: String) -> String {
+        let scalars = s.unicodeScalars
+        guard let first = scalars.firstIndex(where: { !isTrimmed($0) }),
+            let last = scalars.lastIndex(where: { !isTrimmed($0) })
+        else { return "" }
+        return String(scalars[first...last])
+    }
+
     @Sendable func create(_ request: Request, context: TriageRequestContext) async throws -> Response {
         let identity = try context.require(Role.createIncident)
         let body = try await JSONBody.decode(CreateRequest.self, from: request, limit: deps.configuration.maxBodyBytes)
@@ -50,25 +61,33 @@ struct IncidentController {
 
     /// The title and description, trimmed, or a 400 naming every field that
     /// fails and why.
+    ///
+    /// Lengths are in Unicode code points, as JSON Schema counts them, so
+    /// that `/openapi.yaml` can state the rule exactly (its patterns do);
+    /// trimming removes JSON's own whitespace (space, tab, CR, LF) from both
+    /// ends, a set a schema pattern can name without depending on any
+    /// regex engine's idea of `\s`.
     static func validate(_ body: CreateRequest, maxTitleLength: Int) throws(APIError) -> (String, String) {
         var problems = [String]()
-        let title = body.title?.trimmingCharacters(in: .whitespacesAndNewlines)
+        let title = body.title.map(Self.trimmed)
         switch title {
         case nil: problems.append("title: required")
         case ""?: problems.append("title: must not be empty")
-        case let t? where t.count > maxTitleLength:
-            problems.append("title: must be at most \(maxTitleLength) characters (got \(t.count))")
+        case let t? where t.unicodeScalars.count > maxTitleLength:
+            problems.append("title: must be at most \(maxTitleLength) characters (got \(t.unicodeScalars.count))")
         default: break
         }
-        let description = body.description?.trimmingCharacters(in: .whitespacesAndNewlines)
+        let description = body.description.map(Self.trimmed)
         switch description {
         case nil: problems.append("description: required")
-        case let d? where !descriptionLength.contains(d.count):
+        case let d? where !descriptionLength.contains(d.unicodeScalars.count):
             problems.append(
                 "description: must be between \(descriptionLength.lowerBound) and \(descriptionLength.upperBound) "
-                    + "characters (got \(d.count))")
+                    + "characters (got \(d.unicodeScalars.count))")
         default: break
         }
+        if title?.utf8.contains(0) == true { problems.append("title: \(JSONObject.nulProblem)") }
+        if description?.utf8.contains(0) == true { problems.append("description: \(JSONObject.nulProblem)") }
         guard problems.isEmpty, let title, let description else {
             throw APIError.validation(problems.joined(separator: "; "))
         }

@@ -15,6 +15,8 @@ import TriageIO
 struct TriageController {
     let deps: ServerDependencies
     let completed = CompletedTriageCache()
+    /// The triages requests of this process are running right now.
+    let running = RunningTriages()
 
     var endpoints: RouteCollection<TriageRequestContext> {
         let routes = RouteCollection(context: TriageRequestContext.self)
@@ -46,7 +48,7 @@ struct TriageController {
 
     @Sendable func start(_ request: Request, context: TriageRequestContext) async throws -> Response {
         let identity = try context.require(Role.triage)
-        let incidentID = context.parameters.get("incidentId") ?? ""
+        let incidentID = try Self.incidentID(context)
         let body = try await JSONBody.decode(
             StartRequest.self, from: request, limit: deps.configuration.maxBodyBytes, whenEmpty: StartRequest())
         let (priority, triageContext) = try Self.validate(body)
@@ -58,26 +60,15 @@ struct TriageController {
         if let existing = try await storeCall({ try await deps.store.triage(incidentID: incidentID, organization: org) }) {
             switch existing.status {
             case .completed: return Self.ok(keep(existing))
-            case .running: throw APIError.triageAlreadyRunning(incidentID)
+            case .running:
+                guard await settleOrphan(existing) else { throw APIError.triageAlreadyRunning(incidentID) }
             case .failed: break
             }
         }
 
-        let now = deps.clock()
-        let begun: TriageStart
-        do {
-            begun = try await deps.store.beginTriage(
-                NewTriage(
-                    id: "tri_" + deps.ids.next().description, incidentID: incidentID, organization: org,
-                    priority: priority, context: triageContext, startedAt: now),
-                quota: deps.configuration.quotas.quota(for: org), period: Timestamps.quotaPeriod(now))
-        } catch StoreError.incidentNotFound {
-            throw APIError.incidentNotFound(incidentID)
-        } catch StoreError.quotaExceeded(let limit) {
-            throw APIError.quotaExceeded(limit: limit)
-        } catch {
-            deps.logger.error("triage \(incidentID): could not start: \(error)")
-            throw APIError.triageError("could not start triage for \(incidentID)")
+        var begun = try await begin(incidentID, org, priority, triageContext)
+        if case .running(let other) = begun, await settleOrphan(other) {
+            begun = try await begin(incidentID, org, priority, triageContext)
         }
 
         switch begun {
@@ -86,6 +77,9 @@ struct TriageController {
         case .running:
             throw APIError.triageAlreadyRunning(incidentID)
         case .started(let triage, let incident):
+            // Registered by `begin`; from here on this request owns the
+            // running marker, and gives it up once it is completed or failed.
+            defer { running.remove(triage.id) }
             let classification: Classification
             do {
                 classification = try await deps.classifier.classify(
@@ -110,19 +104,82 @@ struct TriageController {
         }
     }
 
+    /// Stores a new `running` triage unless the incident has one. The new
+    /// triage's id is registered as running here *before* the write, so no
+    /// other request can see the marker and take it for an orphan; it stays
+    /// registered only when the result is `.started`.
+    func begin(_ incidentID: String, _ org: String, _ priority: Severity?, _ triageContext: String?) async throws
+        -> TriageStart
+    {
+        let now = deps.clock()
+        let id = "tri_" + deps.ids.next().description
+        running.insert(id)
+        let begun: TriageStart
+        do {
+            begun = try await deps.store.beginTriage(
+                NewTriage(
+                    id: id, incidentID: incidentID, organization: org, priority: priority, context: triageContext,
+                    startedAt: now),
+                quota: deps.configuration.quotas.quota(for: org), period: Timestamps.quotaPeriod(now))
+        } catch StoreError.incidentNotFound {
+            running.remove(id)
+            throw APIError.incidentNotFound(incidentID)
+        } catch StoreError.quotaExceeded(let limit) {
+            running.remove(id)
+            throw APIError.quotaExceeded(limit: limit)
+        } catch {
+            running.remove(id)
+            deps.logger.error("triage \(incidentID): could not start: \(error)")
+            throw APIError.triageError("could not start triage for \(incidentID)")
+        }
+        if case .started = begun {} else { running.remove(id) }
+        return begun
+    }
+
+    /// Whether a triage the store shows `running` is an orphan, now failed.
+    ///
+    /// Triage runs inside one request, and every triage a request of this
+    /// process is running is in `running`; those left by an earlier process
+    /// were failed at start-up. So a `running` triage that is not in the
+    /// set is one whose request could not mark it failed (the store failed
+    /// then too). Left alone it would answer 409 until the next restart;
+    /// instead it is failed now (refunding its investigation), and the
+    /// caller may start a new one. Returns false for a triage that really
+    /// is running, or when the store still cannot mark it.
+    func settleOrphan(_ triage: TriageRecord) async -> Bool {
+        guard triage.status == .running, !running.contains(triage.id) else { return false }
+        do {
+            _ = try await deps.store.failTriage(
+                id: triage.id, reason: "abandoned: its request could not record how it ended", at: deps.clock())
+            deps.logger.warning("triage \(triage.incidentID): marked abandoned triage \(triage.id) failed")
+            return true
+        } catch StoreError.triageNotRunning {
+            // It completed or failed between the read and now.
+            return true
+        } catch {
+            deps.logger.error("triage \(triage.incidentID): could not mark abandoned \(triage.id) failed: \(error)")
+            return false
+        }
+    }
+
     @Sendable func show(_ request: Request, context: TriageRequestContext) async throws -> Response {
         let identity = try context.require(Role.triage)
-        let incidentID = context.parameters.get("incidentId") ?? ""
+        let incidentID = try Self.incidentID(context)
         let org = identity.organization
         if let body = completed.body(organization: org, incidentID: incidentID) { return Self.ok(body) }
-        guard let triage = try await storeCall({ try await deps.store.triage(incidentID: incidentID, organization: org) })
+        guard var triage = try await storeCall({ try await deps.store.triage(incidentID: incidentID, organization: org) })
         else { throw try await notFound(incidentID, org) }
+        if await settleOrphan(triage),
+            let now = try await storeCall({ try await deps.store.triage(incidentID: incidentID, organization: org) })
+        {
+            triage = now
+        }
         return triage.status == .completed ? Self.ok(keep(triage)) : Response.json(.ok) { $0.triage(triage) }
     }
 
     @Sendable func evidence(_ request: Request, context: TriageRequestContext) async throws -> Response {
         let identity = try context.require(Role.triage)
-        let incidentID = context.parameters.get("incidentId") ?? ""
+        let incidentID = try Self.incidentID(context)
         let org = identity.organization
         guard let record = try await storeCall({ try await deps.store.evidence(incidentID: incidentID, organization: org) })
         else {
@@ -144,6 +201,15 @@ struct TriageController {
         return w.bytes
     }
 
+    /// The path's incident id. One with a NUL character cannot name an
+    /// incident (SQLite would compare it only up to the NUL), so it is
+    /// not found.
+    static func incidentID(_ context: TriageRequestContext) throws(APIError) -> String {
+        let id = context.parameters.get("incidentId") ?? ""
+        guard !id.utf8.contains(0) else { throw APIError.incidentNotFound(id) }
+        return id
+    }
+
     static func ok(_ body: [UInt8]) -> Response { Response.json(.ok, body) }
 
     /// The priority and context, or a 400 naming what is wrong.
@@ -157,9 +223,11 @@ struct TriageController {
                 problems.append("priority: must be one of critical, high, medium, low (got '\(p)')")
             }
         }
-        if let c = body.context, c.count > maxContextLength {
-            problems.append("context: must be at most \(maxContextLength) characters (got \(c.count))")
+        // Code points, as JSON Schema's maxLength counts them.
+        if let c = body.context, c.unicodeScalars.count > maxContextLength {
+            problems.append("context: must be at most \(maxContextLength) characters (got \(c.unicodeScalars.count))")
         }
+        if let c = body.context, c.utf8.contains(0) { problems.append("context: \(JSONObject.nulProblem)") }
         guard problems.isEmpty else { throw APIError.validation(problems.joined(separator: "; ")) }
         return (priority, body.context)
     }
@@ -186,6 +254,8 @@ struct TriageController {
         do {
             _ = try await deps.store.failTriage(id: triage.id, reason: reason, at: deps.clock())
         } catch {
+            // It stays `running` in the store; the next request for the
+            // incident finds it abandoned (`settleOrphan`) and fails it then.
             deps.logger.error("triage \(triage.incidentID): could not mark \(triage.id) failed: \(error)")
         }
     }

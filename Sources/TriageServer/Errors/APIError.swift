@@ -114,6 +114,13 @@ extension APIError {
         APIError(.unprocessableContent, code: "pack_invalid", message: message)
     }
 
+    public static func methodNotAllowed(_ method: String, allowed: [String]) -> APIError {
+        APIError(
+            .methodNotAllowed, code: "method_not_allowed",
+            message: "\(method) is not allowed here; this path answers \(allowed.joined(separator: ", "))",
+            headers: [.allow: allowed.joined(separator: ", ")])
+    }
+
     public static let internalError = APIError(
         .internalServerError, code: "internal_error", message: "the server failed to handle the request")
 

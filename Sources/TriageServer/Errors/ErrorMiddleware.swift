@@ -6,7 +6,11 @@ import NIOCore
 /// our own pass through; Hummingbird's (an unknown path, a method a path does
 /// not have, a body over the limit) get a code from their status; anything
 /// else is a 500 `internal_error`, logged, with nothing about it in the body.
+/// A 404 from the router for a path that exists under other methods becomes
+/// 405 `method_not_allowed` with an `Allow` header.
 struct ErrorMiddleware<Context: RequestContext>: RouterMiddleware {
+    var allowed: AllowedMethods?
+
     func handle(
         _ request: Request, context: Context, next: (Request, Context) async throws -> Response
     ) async throws -> Response {
@@ -18,6 +22,9 @@ struct ErrorMiddleware<Context: RequestContext>: RouterMiddleware {
             }
             return error.response()
         } catch let error as HTTPError {
+            if error.status == .notFound, let methods = allowed?.methods(for: request.uri.path) {
+                return APIError.methodNotAllowed(request.method.rawValue, allowed: methods).response()
+            }
             return APIError.generic(error.status, message: error.body).response()
         } catch is NIOTooManyBytesError {
             return APIError.generic(.contentTooLarge, message: "the request body is too large").response()

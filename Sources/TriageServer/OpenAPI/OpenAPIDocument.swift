@@ -280,8 +280,21 @@ enum OpenAPIDocument {
               type: object
               required: [title, description]
               properties:
-                title: { type: string, minLength: 1, maxLength: 200, description: Trimmed; the limit is configurable. }
-                description: { type: string, minLength: 10, maxLength: 4000, description: Trimmed. }
+                title:
+                  type: string
+                  # 1 to 200 code points once spaces, tabs, CRs and LFs are trimmed from
+                  # both ends (200 is the default of --max-title-length); no NUL.
+                  pattern: '^[ \t\r\n]*[^ \t\r\n\x00]([^\x00]{0,198}[^ \t\r\n\x00])?[ \t\r\n]*$'
+                  description: >
+                    1 to 200 characters (Unicode code points) once spaces, tabs, CRs and LFs
+                    are trimmed from both ends; the limit is configurable. No NUL characters.
+                description:
+                  type: string
+                  # 10 to 4000 code points once trimmed as the title is; no NUL.
+                  pattern: '^[ \t\r\n]*[^ \t\r\n\x00][^\x00]{8,3998}[^ \t\r\n\x00][ \t\r\n]*$'
+                  description: >
+                    10 to 4000 characters (Unicode code points) once spaces, tabs, CRs and LFs
+                    are trimmed from both ends. No NUL characters.
             IncidentCreated:
               type: object
               required: [incidentId, title, severity, status, source, investigationsRemaining, eventsRemaining]
@@ -297,13 +310,17 @@ enum OpenAPIDocument {
               type: object
               properties:
                 priority:
-                  type: string
-                  enum: [critical, high, medium, low]
-                  description: Overrides the classifier's severity; the evidence records both.
+                  type: [string, 'null']
+                  enum: [critical, high, medium, low, null]
+                  description: Overrides the classifier's severity; the evidence records both. Null is the same as absent.
                 context:
-                  type: string
+                  type: [string, 'null']
                   maxLength: 4000
-                  description: Free text given to the classifier as the incident's context field.
+                  pattern: '^[^\x00]*$'
+                  description: >
+                    Free text given to the classifier as the incident's context field, at most
+                    4000 characters (Unicode code points). Null is the same as absent. No NUL
+                    characters.
             Triage:
               type: object
               required: [triageId, incidentId, status, classifiedSeverity, assignedAgents, startedAt]

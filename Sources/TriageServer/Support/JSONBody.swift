@@ -28,6 +28,11 @@ struct JSONObject {
         }
     }
 
+    /// Why a string with U+0000 is refused: SQLite's text binding ends a
+    /// string at its first NUL, so what was stored would not be what was
+    /// acknowledged.
+    static let nulProblem = "must not contain the NUL character (\\u0000)"
+
     static func kind(_ v: JSONValue) -> String {
         switch v {
         case .null: "null"
