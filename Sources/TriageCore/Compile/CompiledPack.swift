@@ -57,10 +57,10 @@ public final class CompiledPack: Sendable {
     @usableFromInline let regexPattern: [Int32]
     /// bit 0 on folded text, bit 1 prefiltered, bit 2 at match start, bits 4-6 fields.
     @usableFromInline let regexMode: [UInt8]
-    @usableFromInline let regexEngine: [any CompiledRegex]
-    @usableFromInline let regexAnchoredEngine: [(any CompiledRegex)?]
-    @usableFromInline let regexPrefilter: [RegexPrefilter?]
-    @usableFromInline let regexGate: [RunGateTable?]
+    /// What searching regex `r` needs, one object per regex: reading one
+    /// retains nothing more, where copying an engine, a prefilter or a gate
+    /// out of an array of structs retains each of their buffers.
+    @usableFromInline let regexSlots: [RegexSlot]
     @usableFromInline let keywordPattern: [Int32]
     /// bit 0 boundary before, bit 1 boundary after, bit 2 exact case.
     @usableFromInline let keywordMode: [UInt8]
@@ -132,10 +132,7 @@ public final class CompiledPack: Sendable {
         regexMode = regexes.map {
             ($0.onFolded ? 1 : 0) | ($0.prefiltered ? 2 : 0) | ($0.atMatchStart ? 4 : 0) | ($0.fields.rawValue << 4)
         }
-        regexEngine = regexes.map(\.regex)
-        regexAnchoredEngine = regexes.map(\.anchored)
-        regexPrefilter = regexes.map(\.prefilter)
-        regexGate = regexes.map(\.gate)
+        regexSlots = regexes.map { RegexSlot(engine: $0.regex, anchored: $0.anchored, prefilter: $0.prefilter, gate: $0.gate) }
         keywordPattern = keywordChecks.map(\.pattern)
         keywordMode = keywordChecks.map {
             ($0.boundaryBefore ? 1 : 0) | ($0.boundaryAfter ? 2 : 0) | ($0.exact != nil ? 4 : 0)
@@ -240,22 +237,49 @@ struct RegexProgram: Sendable {
     @usableFromInline let gate: RunGateTable?
 }
 
+/// The engines and filters of one regex (see `RegexProgram`), in a form the
+/// scan reads without copying: no optionals of values that hold references
+/// (unwrapping one copies it and retains its buffers).
+@usableFromInline
+final class RegexSlot: Sendable {
+    @usableFromInline let engine: any CompiledRegex
+    /// The anchored twin, or `engine` again when there is none (`hasAnchored`).
+    @usableFromInline let anchored: any CompiledRegex
+    @usableFromInline let hasAnchored: Bool
+    @usableFromInline let startBound: RegexStartBound?
+    @usableFromInline let gate: RunGateTable?
+
+    init(engine: any CompiledRegex, anchored: (any CompiledRegex)?, prefilter: RegexPrefilter?, gate: RunGateTable?) {
+        self.engine = engine
+        self.anchored = anchored ?? engine
+        hasAnchored = anchored != nil
+        startBound = prefilter?.startBound
+        self.gate = gate
+    }
+}
+
 /// A run gate as a byte table, searched with probes `minLength` apart: a
 /// probe outside the class rules out every run through it, so in text where
 /// the class is rare the search reads one byte in `minLength`.
+///
+/// A class that owns its table, so the scan holds one reference rather than
+/// copying an array out of an optional for every search.
 @usableFromInline
-struct RunGateTable: Sendable {
-    @usableFromInline let member: [Bool]
+final class RunGateTable: @unchecked Sendable {  // immutable after init
+    @usableFromInline let member: UnsafeMutablePointer<Bool>
     @usableFromInline let minLength: Int
     /// `RegexRunGate.runLocal`: search run by run, each search ending one
     /// character after its run, instead of from the first run to the end.
     @usableFromInline let runLocal: Bool
 
     init(_ gate: RegexRunGate) {
-        member = (0..<256).map { gate.bytes.contains(UInt8($0)) }
+        member = .allocate(capacity: 256)
+        for b in 0..<256 { member[b] = gate.bytes.contains(UInt8(b)) }
         minLength = max(gate.minLength, 1)
         runLocal = gate.runLocal
     }
+
+    deinit { member.deallocate() }
 
     /// The start of the first run of at least `minLength` member bytes (moved
     /// back to a character boundary), or nil when there is none.
@@ -302,7 +326,8 @@ struct RunGateTable: Sendable {
     func nextRun(in text: UnsafeBufferPointer<UInt8>, from: Int) -> (start: Int, end: Int)? {
         let n = text.count
         let need = minLength
-        return member.withUnsafeBufferPointer { m in
+        let m = member
+        do {
             var i = from + need - 1
             while i < n {
                 if !m[Int(text[i])] {

@@ -140,6 +140,26 @@ public struct RegexPrefilter: Sendable, Hashable {
     /// back to the start of a character (PCRE2 requires one).
     @inlinable
     public func searchStart(in text: UnsafeBufferPointer<UInt8>, earliestOccurrence h1: Int) -> Int {
+        startBound.searchStart(in: text, earliestOccurrence: h1)
+    }
+
+    /// What `searchStart` needs, without the literals: a value with no
+    /// references, which the scan reads without retaining anything.
+    public var startBound: RegexStartBound {
+        RegexStartBound(atMatchStart: atMatchStart, prefixBytes: prefixBytes, maxPrefixLength: maxPrefixLength)
+    }
+}
+
+/// How far before the earliest literal occurrence a match can start (see
+/// `RegexPrefilter.prefixBytes`).
+public struct RegexStartBound: Sendable, Hashable {
+    public var atMatchStart: Bool
+    public var prefixBytes: ByteSet?
+    public var maxPrefixLength: Int?
+
+    /// `RegexPrefilter.searchStart(in:earliestOccurrence:)`.
+    @inlinable
+    public func searchStart(in text: UnsafeBufferPointer<UInt8>, earliestOccurrence h1: Int) -> Int {
         guard h1 > 0, h1 <= text.count else { return 0 }
         if atMatchStart { return h1 }
         var bound = 0

@@ -326,7 +326,7 @@ extension CompiledPack {
         let started = profile == nil ? 0 : monotonicNanos()
         let mode = regexMode[r]
         let pattern = Int(regexPattern[r])
-        let engine = regexEngine[r]
+        unowned(unsafe) let slot = regexSlots[r]  // the pack holds it for as long as this scan runs
         let st = s.st
         for f in 0..<3 where mode & (16 << UInt8(f)) != 0 && st.pointee.present(f) {
             var start = 0
@@ -336,31 +336,31 @@ extension CompiledPack {
                 if hit < 0 { continue }  // none of its literals occur in this field
                 if mode & 4 != 0 {
                     start = hit
-                } else if mode & 1 != 0, let prefilter = regexPrefilter[r] {
+                } else if mode & 1 != 0, let bound = slot.startBound {
                     // The literal sits inside the match: what may precede it bounds the start.
-                    start = prefilter.searchStart(in: st.pointee.foldedField(f), earliestOccurrence: hit)
+                    start = bound.searchStart(in: st.pointee.foldedField(f), earliestOccurrence: hit)
                 }
             }
             let result: RegexSearchResult
-            if mode & 5 == 5, let anchoredEngine = regexAnchoredEngine[r],
+            if mode & 5 == 5, slot.hasAnchored,
                 Int(s.regexStartCount[r * 3 + f]) <= ScanScratch.startCapacity
             {
                 // Every match starts where a literal does, and there are few
                 // of those: try each, in order, instead of scanning the rest of the field.
                 profile?.regexSearches[r] += 1
-                result = searchAtStarts(anchoredEngine, r * 3 + f, st.pointee.foldedField(f), s)
-            } else if let gate = regexGate[r] {
+                result = searchAtStarts(slot.anchored, r * 3 + f, st.pointee.foldedField(f), s)
+            } else if let gate = slot.gate {
                 // Every match is a long enough run of the gate's bytes (gates are on folded text only).
-                guard let found = gate.search(engine, in: st.pointee.foldedField(f), from: start, scratch: s.regexScratch)
+                guard let found = gate.search(slot.engine, in: st.pointee.foldedField(f), from: start, scratch: s.regexScratch)
                 else { continue }
                 profile?.regexSearches[r] += 1
                 result = found
             } else if mode & 1 != 0 {
                 profile?.regexSearches[r] += 1
-                result = engine.firstMatch(in: st.pointee.foldedField(f), from: start, validUTF8: true, scratch: s.regexScratch)
+                result = slot.engine.firstMatch(in: st.pointee.foldedField(f), from: start, validUTF8: true, scratch: s.regexScratch)
             } else {
                 profile?.regexSearches[r] += 1
-                result = engine.firstMatch(
+                result = slot.engine.firstMatch(
                     in: st.pointee.originalField(f), from: st.pointee.originalOffset(f, start),
                     validUTF8: st.pointee.valid(f), scratch: s.regexScratch)
             }
