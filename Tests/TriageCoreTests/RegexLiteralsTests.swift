@@ -229,3 +229,19 @@ extension RegexCharClass {
         self.open = open
     }
 }
+
+@Suite struct FoldFixedPointTests {
+    /// The ASCII shortcut of `isFoldFixedPoint` says what the general rule
+    /// (every caseless and case-sensitive variant folds to the character
+    /// itself) says, for every ASCII character.
+    @Test func asciiShortcutAgreesWithTheGeneralRule() {
+        for v in UInt32(0)..<0x80 {
+            let c = Unicode.Scalar(v)!
+            let own = Array(String(c).utf8)
+            let general =
+                CaselessMatching.foldedVariants(of: c, caseless: true) == [own]
+                && CaselessMatching.foldedVariants(of: c, caseless: false) == [own]
+            #expect(CaselessMatching.isFoldFixedPoint(c) == general, "U+\(String(v, radix: 16))")
+        }
+    }
+}

@@ -888,6 +888,10 @@ enum CaselessMatching {
 
     /// Whether `c` is its own fold and every caseless variant folds to it.
     static func isFoldFixedPoint(_ c: Unicode.Scalar) -> Bool {
+        // ASCII: only A-Z fold to something else (the Kelvin sign and long s
+        // fold *to* k and s, which stay themselves). Most patterns are ASCII,
+        // and the general path allocates for every character.
+        if c.isASCII { return !(c.value >= 0x41 && c.value <= 0x5A) }
         let own = Array(String(c).utf8)
         return foldedVariants(of: c, caseless: true) == [own] && foldedVariants(of: c, caseless: false) == [own]
     }
