@@ -1,3 +1,5 @@
+import Dispatch
+
 /// Compiles a `RulePack` into a `CompiledPack`, or reports every problem in it.
 ///
 /// Compilation is where everything that can fail fails: unknown names,
@@ -387,6 +389,8 @@ private struct Builder {
         var regexes = [RegexProgram]()
         var unconditional = [Int32]()
         var regexCache: [RegexKey: any CompiledRegex] = [:]
+        let prepared = prepareRegexes()
+        var emptyCheck: (any RegexScratch)?
 
         for (p, spec) in specs.enumerated() {
             let fields = patternFields[p]
@@ -405,39 +409,17 @@ private struct Builder {
                 compiled.append(CompiledPattern(spec: spec, fields: fields, engine: .keyword(literal: l)))
 
             case .phrase, .regex:
-                let source: String
-                let caseless: Bool
-                let prefilter: RegexPrefilter?
-                if spec.kind == .phrase {
-                    let words = phraseWords(spec.caseSensitive ? spec.text : CaseFolding.fold(spec.text))
-                    source = phraseRegex(words, wholeWord: spec.wholeWord)
-                    // The words are already folded and the text is folded: no need for PCRE2 caseless matching.
-                    caseless = false
-                    let best = words.max { $0.utf8.count < $1.utf8.count }!
-                    prefilter = RegexPrefilter(
-                        literals: [CaseFolding.foldedUTF8(best)], atMatchStart: best == words.first)
-                } else {
-                    source = spec.text
-                    // A caseless regex whose literals are all folded already can run
-                    // case-sensitively on the folded text: PCRE2's JIT is about twice
-                    // as fast without caseless matching.
-                    caseless = !spec.caseSensitive
-                        && !RegexLiteralAnalysis.isFoldInvariant(pattern: spec.text, options: spec.regexOptions)
-                    if let declared = spec.prefilter {
-                        prefilter = RegexPrefilter(literals: declared.map(CaseFolding.foldedUTF8), atMatchStart: false)
-                    } else {
-                        prefilter = RegexLiteralAnalysis.prefilter(
-                            pattern: spec.text, caseInsensitive: !spec.caseSensitive, options: spec.regexOptions)
-                    }
-                }
+                let prep = prepared[p]!
+                let source = prep.source
+                let caseless = prep.caseless
+                let prefilter = prep.prefilter
                 let key = RegexKey(source: source, caseless: caseless, options: spec.regexOptions)
                 let regex: any CompiledRegex
                 if let cached = regexCache[key] {
                     regex = cached
                 } else {
                     do {
-                        regex = try backend.compile(
-                            source, options: RegexCompileOptions(caseInsensitive: caseless, options: spec.regexOptions))
+                        regex = try prep.regex.get()
                     } catch {
                         let where_ = spec.kind == .regex ? spec.location.map { regexErrorLocation($0, spec.text, error.offset) } : spec.location
                         self.error(
@@ -447,7 +429,8 @@ private struct Builder {
                         continue
                     }
                     regexCache[key] = regex
-                    if matchesEmpty(regex) {
+                    if emptyCheck == nil { emptyCheck = backend.makeScratch(limits: pack.limits) }
+                    if matchesEmpty(regex, emptyCheck!) {
                         self.error(
                             .invalidRegex,
                             "regex \(String(reflecting: spec.text)) matches the empty string, so it would match every incident",
@@ -457,20 +440,8 @@ private struct Builder {
                 }
                 let r = regexes.count
                 let onFolded = !spec.caseSensitive
-                var anchored: (any CompiledRegex)?
-                if prefilter?.atMatchStart == true {
-                    anchored = try? backend.compile(
-                        source, options: RegexCompileOptions(caseInsensitive: caseless, options: spec.regexOptions, anchored: true))
-                }
-                // A regex may be ruled out, field by field, by the class of
-                // bytes its matches are made of, and its search kept to the
-                // runs of that class (after the literal prefilter, if any).
-                var gate: RunGateTable?
-                if onFolded, spec.kind == .regex,
-                    let g = RegexLiteralAnalysis.runGate(pattern: spec.text, caseInsensitive: true, options: spec.regexOptions)
-                {
-                    gate = RunGateTable(g)
-                }
+                let anchored = prep.anchored
+                let gate = prep.gate.map(RunGateTable.init)
                 regexes.append(
                     RegexProgram(
                         pattern: Int32(p), regex: regex, anchored: anchored, onFolded: onFolded,
@@ -520,8 +491,80 @@ private struct Builder {
         return loc.advanced(byColumns: chars)
     }
 
-    func matchesEmpty(_ regex: any CompiledRegex) -> Bool {
-        let scratch = backend.makeScratch(limits: pack.limits)
+    /// What compiling one phrase or regex needs that does not depend on the
+    /// rest of the pack: its source, literal analysis, run gate and engines.
+    struct PreparedRegex: @unchecked Sendable {  // engines are immutable once compiled
+        var source: String
+        var caseless: Bool
+        var prefilter: RegexPrefilter?
+        var regex: Result<any CompiledRegex, RegexCompileFailure>
+        var anchored: (any CompiledRegex)?
+        var gate: RegexRunGate?
+    }
+
+    /// Prepares every phrase and regex, on all cores: the literal analysis
+    /// and PCRE2's JIT compiler are most of a pack's compile time, and each
+    /// pattern's work is independent (PCRE2 compiles share no state).
+    func prepareRegexes() -> [PreparedRegex?] {
+        let specs = self.specs
+        let backend = self.backend
+        let indices = specs.indices.filter { specs[$0].kind != .keyword }
+        var out = [PreparedRegex?](repeating: nil, count: specs.count)
+        out.withUnsafeMutableBufferPointer { buf in
+            nonisolated(unsafe) let slots = buf  // each iteration writes its own slot
+            DispatchQueue.concurrentPerform(iterations: indices.count) { k in
+                let p = indices[k]
+                slots[p] = Self.prepare(specs[p], backend)
+            }
+        }
+        return out
+    }
+
+    static func prepare(_ spec: PatternSpec, _ backend: any RegexBackend) -> PreparedRegex {
+        let source: String
+        let caseless: Bool
+        let prefilter: RegexPrefilter?
+        if spec.kind == .phrase {
+            let words = phraseWords(spec.caseSensitive ? spec.text : CaseFolding.fold(spec.text))
+            source = phraseRegex(words, wholeWord: spec.wholeWord)
+            // The words are already folded and the text is folded: no need for PCRE2 caseless matching.
+            caseless = false
+            let best = words.max { $0.utf8.count < $1.utf8.count }!
+            prefilter = RegexPrefilter(literals: [CaseFolding.foldedUTF8(best)], atMatchStart: best == words.first)
+        } else {
+            source = spec.text
+            // A caseless regex whose literals are all folded already can run
+            // case-sensitively on the folded text: PCRE2's JIT is about twice
+            // as fast without caseless matching.
+            caseless = !spec.caseSensitive
+                && !RegexLiteralAnalysis.isFoldInvariant(pattern: spec.text, options: spec.regexOptions)
+            if let declared = spec.prefilter {
+                prefilter = RegexPrefilter(literals: declared.map(CaseFolding.foldedUTF8), atMatchStart: false)
+            } else {
+                prefilter = RegexLiteralAnalysis.prefilter(
+                    pattern: spec.text, caseInsensitive: !spec.caseSensitive, options: spec.regexOptions)
+            }
+        }
+        let regex = Result { () throws(RegexCompileFailure) -> any CompiledRegex in
+            try backend.compile(source, options: RegexCompileOptions(caseInsensitive: caseless, options: spec.regexOptions))
+        }
+        var anchored: (any CompiledRegex)?
+        if prefilter?.atMatchStart == true, case .success = regex {
+            anchored = try? backend.compile(
+                source, options: RegexCompileOptions(caseInsensitive: caseless, options: spec.regexOptions, anchored: true))
+        }
+        // A regex may be ruled out, field by field, by the class of bytes its
+        // matches are made of, and its search kept to the runs of that class
+        // (after the literal prefilter, if any).
+        var gate: RegexRunGate?
+        if !spec.caseSensitive, spec.kind == .regex {
+            gate = RegexLiteralAnalysis.runGate(pattern: spec.text, caseInsensitive: true, options: spec.regexOptions)
+        }
+        return PreparedRegex(
+            source: source, caseless: caseless, prefilter: prefilter, regex: regex, anchored: anchored, gate: gate)
+    }
+
+    func matchesEmpty(_ regex: any CompiledRegex, _ scratch: any RegexScratch) -> Bool {
         let empty: [UInt8] = []
         return empty.withUnsafeBufferPointer {
             if case .match = regex.firstMatch(in: $0, from: 0, validUTF8: true, scratch: scratch) { return true }
