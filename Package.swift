@@ -61,8 +61,29 @@ let package = Package(
         .testTarget(
             name: "TriageEvalTests", dependencies: ["TriageEval", "TriageCore", "TriageRegex", "TriageYAML"]),
         .testTarget(name: "TriageCLITests", dependencies: ["TriageCLI"], exclude: ["Fixtures"]),
+
+        // MARK: Fuzzing
+        // What each fuzz target does with one input; `swift test` replays the
+        // committed corpus through it. The libFuzzer executables are below.
+        .target(
+            name: "FuzzHarness", dependencies: ["TriageCore", "TriageRegex", "TriageYAML", "TriageIO"],
+            path: "Fuzz/Harness"),
+        .testTarget(name: "FuzzCorpusTests", dependencies: ["FuzzHarness"]),
     ]
 )
+
+// MARK: Fuzz targets
+// libFuzzer executables join the package only when asked for, and build only
+// with -sanitize=fuzzer, which links libFuzzer; each main hands control to
+// libFuzzer's driver:
+//   scripts/fuzz.sh [seconds]
+if ProcessInfo.processInfo.environment["TRIAGE_FUZZ"] != nil {
+    package.targets.append(.target(name: "LibFuzzerDriver", path: "Fuzz/LibFuzzerDriver"))
+    for name in ["FuzzPackLoader", "FuzzClassifier", "FuzzIncidentLine"] {
+        package.targets.append(
+            .executableTarget(name: name, dependencies: ["FuzzHarness", "LibFuzzerDriver"], path: "Fuzz/\(name)"))
+    }
+}
 
 // MARK: Benchmarks
 // ordo-one/benchmark targets join the package only when asked for, so that
