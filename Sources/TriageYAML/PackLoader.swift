@@ -130,7 +130,7 @@ public enum PackLoader {
                 let root = try YAMLDocument.parse(bytes, file: file)
                 fragments.append(decoder.decodeFile(root, file: file))
             } catch {
-                errors.append(PackError(.yamlSyntax, error.message, at: error.location))
+                errors.append(PackError(error.isLimit ? .limitExceeded : .yamlSyntax, error.message, at: error.location))
             }
         }
         errors += decoder.errors
