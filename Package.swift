@@ -20,6 +20,8 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2"),
         .package(url: "https://github.com/apple/swift-crypto.git", from: "3.12.3"),
         .package(url: "https://github.com/HdrHistogram/hdrhistogram-swift.git", from: "0.2.0"),
+        // Test-only: property-based tests of the engine's invariants.
+        .package(url: "https://github.com/x-sheep/swift-property-based.git", from: "2.0.1"),
     ],
     targets: [
         // MARK: C shims (system libraries found through pkg-config)
@@ -61,6 +63,11 @@ let package = Package(
         .testTarget(
             name: "TriageEvalTests", dependencies: ["TriageEval", "TriageCore", "TriageRegex", "TriageYAML"]),
         .testTarget(name: "TriageCLITests", dependencies: ["TriageCLI"], exclude: ["Fixtures"]),
+        .testTarget(
+            name: "TriagePropertyTests",
+            dependencies: [
+                "TriageCore", "TriageRegex", .product(name: "PropertyBased", package: "swift-property-based"),
+            ]),
 
         // MARK: Fuzzing
         // What each fuzz target does with one input; `swift test` replays the
