@@ -88,6 +88,13 @@ import TriageYAML
          ["7:9: error: rule \"a\" has floor high above its ceiling low [invalid-value]"]),
         ("duplicate key", header + "  - id: a\n    match: x\n    match: y\n",
          ["9:5: error: duplicate key \"match\" (first defined at 8:5) [yaml-syntax]"]),
+        ("match limits a pack may not loosen that far",
+         "pack: {name: t}\nsettings: {match_limit: 4000000000, depth_limit: 10000001, heap_limit_kib: 2097152}\n",
+         ["2:25: error: match_limit 4000000000 is over the most a pack may set, 10000000 [limit-exceeded]",
+          "2:50: error: depth_limit 10000001 is over the most a pack may set, 10000000 [limit-exceeded]",
+          "2:76: error: heap_limit_kib 2097152 is over the most a pack may set, 1048576 [limit-exceeded]"]),
+        ("a match limit of zero", "pack: {name: t}\nsettings: {match_limit: 0}\n",
+         ["2:25: error: expected match_limit to be a whole number of 1 or more, found \"0\" [invalid-value]"]),
     ]
 
     @Test(arguments: errorRows)
