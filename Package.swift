@@ -75,7 +75,7 @@ let package = Package(
         .target(
             name: "FuzzHarness", dependencies: ["TriageCore", "TriageRegex", "TriageYAML", "TriageIO"],
             path: "Fuzz/Harness"),
-        .testTarget(name: "FuzzCorpusTests", dependencies: ["FuzzHarness"]),
+        .testTarget(name: "FuzzCorpusTests", dependencies: ["FuzzHarness", "TriageYAML", "TriageRegex"]),
     ]
 )
 

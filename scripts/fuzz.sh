@@ -1,8 +1,10 @@
 #!/usr/bin/env bash
 # Builds the libFuzzer targets and runs each for a bounded time.
 #
-#   scripts/fuzz.sh [SECONDS] [TARGET...]     run each target SECONDS (default 60)
-#   scripts/fuzz.sh --merge [TARGET...]       fold new interesting inputs into Fuzz/Corpus
+#   scripts/fuzz.sh [SECONDS] [TARGET...]     run each target SECONDS (default 60), then keep
+#                                             what it found that covers new code in Fuzz/Corpus
+#   scripts/fuzz.sh --no-merge [SECONDS] [TARGET...]   the same, keeping nothing
+#   scripts/fuzz.sh --merge [TARGET...]       only fold earlier runs' inputs into Fuzz/Corpus
 #   scripts/fuzz.sh --replay FILE... [-- TARGET]  run inputs once (reproduce a crash)
 #
 # Targets: FuzzPackLoader (YAML bytes -> loader, decoder, compiler, linter),
@@ -12,6 +14,10 @@
 # The build lives in .build-fuzz (ignored by git), with -sanitize=fuzzer,address.
 # Seeds are read from Fuzz/Corpus/<target>; what a run finds goes to
 # .build-fuzz/corpus/<target>, and crashing inputs to .build-fuzz/artifacts/<target>.
+# Exits 1 when a target crashed, hung or broke an invariant (nothing is merged then).
+# Merging adds only inputs that reach code (edges) the committed corpus does not,
+# chosen as a small covering set, so the corpus grows slowly and `swift test`,
+# which replays all of it, stays quick. Review and commit what it adds.
 # After fixing a crash, commit its input as Fuzz/Corpus/<target>/crash-<what-it-found>
 # and add a regression test: `swift test` replays the whole corpus.
 set -euo pipefail
@@ -22,11 +28,13 @@ SCRATCH=.build-fuzz
 BIN="$SCRATCH/release"
 
 mode=run
+merge=1
 seconds=60
 replay=()
 targets=()
+if [ "${1:-}" = "--no-merge" ]; then merge=0; shift; fi
 case "${1:-}" in
-    -h|--help) sed -n '2,16p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    -h|--help) sed -n '2,22p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
     --merge) mode=merge; shift ;;
     --replay)
         mode=replay; shift
@@ -56,6 +64,17 @@ done
 export SWIFT_BACKTRACE=enable=no
 export ASAN_OPTIONS=${ASAN_OPTIONS:-detect_leaks=0}
 status=0
+
+# Folds the inputs a run kept into the committed corpus: a set cover over
+# coverage edges (not hit counts), so only inputs that reach new code come in.
+fold() {
+    local t=$1 before after
+    before=$(ls "Fuzz/Corpus/$t" | wc -l)
+    "$BIN/$t" "${common[@]}" -use_counters=0 -set_cover_merge=1 "Fuzz/Corpus/$t" "$SCRATCH/corpus/$t" \
+        >"$SCRATCH/$t.merge.log" 2>&1 || { echo "!! $t: merge failed, see $SCRATCH/$t.merge.log"; status=1; return; }
+    after=$(ls "Fuzz/Corpus/$t" | wc -l)
+    echo "   kept $((after - before)) new inputs in Fuzz/Corpus/$t ($after in all)"
+}
 for t in "${targets[@]}"; do
     common=(-timeout=10 -rss_limit_mb=4096 -max_len="$(max_len "$t")" -dict="Fuzz/Dictionaries/$t.dict")
     case $mode in
@@ -70,12 +89,15 @@ for t in "${targets[@]}"; do
             "$SCRATCH/$t.log" || true
         if [ $rc -ne 0 ]; then
             echo "!! $t stopped with status $rc: see $SCRATCH/$t.log and $SCRATCH/artifacts/$t/"
+            echo "   reproduce: scripts/fuzz.sh --replay $SCRATCH/artifacts/$t/<file> -- $t"
             status=1
+        elif [ $merge = 1 ]; then
+            fold "$t"
         fi
         ;;
     merge)
         echo "== $t: merging new inputs into Fuzz/Corpus/$t"
-        "$BIN/$t" "${common[@]}" -merge=1 "Fuzz/Corpus/$t" "$SCRATCH/corpus/$t" 2>&1 | grep -E 'MERGE-OUTER: [0-9]+ new files' || true
+        fold "$t"
         ;;
     replay)
         "$BIN/$t" "${common[@]}" -runs=1 "${replay[@]}" || status=1

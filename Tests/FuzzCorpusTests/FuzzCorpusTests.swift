@@ -1,6 +1,8 @@
 import Foundation
 import FuzzHarness
 import Testing
+import TriageRegex
+import TriageYAML
 
 /// Replays every committed fuzz input (the seeds, what the fuzzers kept as
 /// interesting, and every input that once crashed) through the same checks
@@ -23,6 +25,17 @@ import Testing
             let bytes = try [UInt8](Data(contentsOf: dir.appendingPathComponent(name)))
             let problems = run(bytes)
             #expect(problems.isEmpty, "\(target)/\(name): \(problems.joined(separator: "; "))")
+        }
+    }
+
+    /// The classifier target's packs load without errors. The first version
+    /// of Fuzz/Packs/hostile.yaml had `^(\w+\s?)*$`, which the compiler
+    /// refuses (it matches the empty string), so the target died on its first
+    /// input instead of fuzzing; this says which pattern, rather than a trap.
+    @Test(arguments: ["rules", "Fuzz/Packs/hostile.yaml"])
+    func fuzzPacksCompile(path: String) {
+        #expect(throws: Never.self) {
+            try PackLoader.compile(path: FuzzHarness.root.appendingPathComponent(path).path, backend: PCRE2Backend())
         }
     }
 }

@@ -54,6 +54,9 @@ import TriageYAML
          ["9:20: error: regex does not compile: range out of order in character class at offset 5 in \"ab[z-a]c\" [invalid-regex]"]),
         ("regex matching the empty string", header + "  - id: a\n    match: {regex: 'x*'}\n",
          ["8:21: error: regex \"x*\" matches the empty string, so it would match every incident [invalid-regex]"]),
+        // The pattern that stopped the classifier fuzz target on its first input (Fuzz/Packs/hostile.yaml).
+        ("a nested repetition that may match nothing", header + "  - id: a\n    match: {regex: '^(\\w+\\s?)*$', flags: [multiline]}\n",
+         ["8:21: error: regex \"^(\\\\w+\\\\s?)*$\" matches the empty string, so it would match every incident [invalid-regex]"]),
         ("thresholds out of order", "pack: {name: t}\nseverity:\n  thresholds: {critical: 5, high: 9}\n",
          ["3:15: error: severity thresholds out of order: high (9) must be below critical (5) [thresholds-out-of-order]"]),
         ("bad severity name", header + "  - id: a\n    match: x\n    floor: critcal\n",
