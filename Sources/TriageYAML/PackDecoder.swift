@@ -106,9 +106,12 @@ struct PackDecoder {
         let threshold = m["threshold"].flatMap { number($0, "agent threshold") }
         var max: Int?
         if let n = m["max"], let v = count(n, "max agents") { max = Int(v) }
-        let relative = m["relative"].flatMap { number($0, "relative agent threshold") }
-        if let relative, let n = m["relative"], !(0...1).contains(relative) {
+        var relative = m["relative"].flatMap { number($0, "relative agent threshold") }
+        if let r = relative, let n = m["relative"], !(0...1).contains(r) {
             fail(.invalidValue, "the relative agent threshold must be between 0 and 1", n)
+            // Reported here, with its place: the compiler, which checks what
+            // did decode, must not see it and report it again without one.
+            relative = nil
         }
         return (catalogue, threshold, max, relative, node.location)
     }

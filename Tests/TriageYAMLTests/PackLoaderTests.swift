@@ -96,6 +96,9 @@ import TriageYAML
          ["2:25: error: match_limit 4000000000 is over the most a pack may set, 10000000 [limit-exceeded]",
           "2:50: error: depth_limit 10000001 is over the most a pack may set, 10000000 [limit-exceeded]",
           "2:76: error: heap_limit_kib 2097152 is over the most a pack may set, 1048576 [limit-exceeded]"]),
+        // Found by FuzzPackLoader: the decoder reported it, then the compiler again without a place.
+        ("a relative agent threshold out of range", "pack: {name: t}\nagents: {relative: 2}\n",
+         ["2:20: error: the relative agent threshold must be between 0 and 1 [invalid-value]"]),
         ("a match limit of zero", "pack: {name: t}\nsettings: {match_limit: 0}\n",
          ["2:25: error: expected match_limit to be a whole number of 1 or more, found \"0\" [invalid-value]"]),
     ]
