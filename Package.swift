@@ -32,6 +32,8 @@ let package = Package(
         .package(url: "https://github.com/swift-server/swift-prometheus.git", from: "2.4.1"),
         .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", from: "2.13.0"),
         .package(url: "https://github.com/groue/GRDB.swift.git", from: "7.10.0"),
+        // Test-only: property-based tests of the engine's invariants.
+        .package(url: "https://github.com/x-sheep/swift-property-based.git", from: "2.0.1"),
     ],
     targets: [
         // MARK: C shims (system libraries found through pkg-config)
@@ -105,8 +107,34 @@ let package = Package(
                 .product(name: "GRDB", package: "GRDB.swift"),
             ],
             exclude: ["Fixtures"]),
+        .testTarget(
+            name: "TriagePropertyTests",
+            dependencies: [
+                "TriageCore", "TriageRegex", .product(name: "PropertyBased", package: "swift-property-based"),
+            ]),
+
+        // MARK: Fuzzing
+        // What each fuzz target does with one input; `swift test` replays the
+        // committed corpus through it. The libFuzzer executables are below.
+        .target(
+            name: "FuzzHarness", dependencies: ["TriageCore", "TriageRegex", "TriageYAML", "TriageIO"],
+            path: "Fuzz/Harness"),
+        .testTarget(name: "FuzzCorpusTests", dependencies: ["FuzzHarness", "TriageYAML", "TriageRegex"]),
     ]
 )
+
+// MARK: Fuzz targets
+// libFuzzer executables join the package only when asked for, and build only
+// with -sanitize=fuzzer, which links libFuzzer; each main hands control to
+// libFuzzer's driver:
+//   scripts/fuzz.sh [seconds]
+if ProcessInfo.processInfo.environment["TRIAGE_FUZZ"] != nil {
+    package.targets.append(.target(name: "LibFuzzerDriver", path: "Fuzz/LibFuzzerDriver"))
+    for name in ["FuzzPackLoader", "FuzzClassifier", "FuzzIncidentLine"] {
+        package.targets.append(
+            .executableTarget(name: name, dependencies: ["FuzzHarness", "LibFuzzerDriver"], path: "Fuzz/\(name)"))
+    }
+}
 
 // MARK: Benchmarks
 // ordo-one/benchmark targets join the package only when asked for, so that

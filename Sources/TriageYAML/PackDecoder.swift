@@ -64,9 +64,12 @@ struct PackDecoder {
         guard let m = mapping(node, "settings", allowed: keys) else { return nil }
         var limits = MatchLimits()
         let titleWeight = m["title_weight"].flatMap { number($0, "title_weight") }
-        if let n = m["match_limit"], let v = count(n, "match_limit") { limits.matchLimit = v }
-        if let n = m["depth_limit"], let v = count(n, "depth_limit") { limits.depthLimit = v }
-        if let n = m["heap_limit_kib"], let v = count(n, "heap_limit_kib") { limits.heapLimitKiB = v }
+        // The limits are what bound a hostile regex, so a pack may tighten
+        // them freely but loosen them only so far (`MatchLimits.maximum`).
+        let most = MatchLimits.maximum
+        if let n = m["match_limit"], let v = limit(n, "match_limit", most.matchLimit) { limits.matchLimit = v }
+        if let n = m["depth_limit"], let v = limit(n, "depth_limit", most.depthLimit) { limits.depthLimit = v }
+        if let n = m["heap_limit_kib"], let v = limit(n, "heap_limit_kib", most.heapLimitKiB) { limits.heapLimitKiB = v }
         return (titleWeight, limits, node.location)
     }
 
@@ -103,9 +106,12 @@ struct PackDecoder {
         let threshold = m["threshold"].flatMap { number($0, "agent threshold") }
         var max: Int?
         if let n = m["max"], let v = count(n, "max agents") { max = Int(v) }
-        let relative = m["relative"].flatMap { number($0, "relative agent threshold") }
-        if let relative, let n = m["relative"], !(0...1).contains(relative) {
+        var relative = m["relative"].flatMap { number($0, "relative agent threshold") }
+        if let r = relative, let n = m["relative"], !(0...1).contains(r) {
             fail(.invalidValue, "the relative agent threshold must be between 0 and 1", n)
+            // Reported here, with its place: the compiler, which checks what
+            // did decode, must not see it and report it again without one.
+            relative = nil
         }
         return (catalogue, threshold, max, relative, node.location)
     }
@@ -424,6 +430,19 @@ struct PackDecoder {
             return nil
         }
         return v
+    }
+
+    /// A match limit setting: a whole number from 1 to `most`.
+    mutating func limit(_ node: YAMLNode, _ what: String, _ most: UInt32) -> UInt32? {
+        guard case .scalar(let text, .plain) = node.kind, let v = UInt64(text), v >= 1 else {
+            fail(.invalidValue, "expected \(what) to be a whole number of 1 or more, found \(describe(node))", node)
+            return nil
+        }
+        guard v <= most else {
+            fail(.limitExceeded, "\(what) \(v) is over the most a pack may set, \(most)", node)
+            return nil
+        }
+        return UInt32(v)
     }
 
     mutating func bool(_ node: YAMLNode, _ what: String) -> Bool? {

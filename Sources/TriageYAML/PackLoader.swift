@@ -34,6 +34,20 @@ public enum PackLoader {
     /// analyses such as lint and test coverage) and compiled.
     public static func loadAndCompile(path: String, backend: any RegexBackend) throws(PackErrors) -> (RulePack, CompiledPack) {
         let (pack, errors) = read(path: path)
+        return try compile(pack, errors, backend: backend)
+    }
+
+    /// Like `loadAndCompile(path:backend:)`, for one file's bytes already in memory.
+    public static func loadAndCompile(
+        bytes: [UInt8], file: String = "<memory>", backend: any RegexBackend
+    ) throws(PackErrors) -> (RulePack, CompiledPack) {
+        let (pack, errors) = assemble([(file, bytes)], sourceName: file, hash: "sha256:" + hex(SHA256.hash(data: bytes)))
+        return try compile(pack, errors, backend: backend)
+    }
+
+    static func compile(
+        _ pack: RulePack?, _ errors: [PackError], backend: any RegexBackend
+    ) throws(PackErrors) -> (RulePack, CompiledPack) {
         let compiler = PackCompiler(backend: backend)
         guard let pack else { throw PackErrors(errors) }
         if !errors.isEmpty { throw PackErrors(sorted(errors + compiler.check(pack))) }
@@ -42,7 +56,12 @@ public enum PackLoader {
 
     /// Decodes YAML text as a whole pack (for tests and tools).
     public static func decode(yaml: String, file: String = "<memory>") throws(PackErrors) -> RulePack {
-        let bytes = Array(yaml.utf8)
+        try decode(bytes: Array(yaml.utf8), file: file)
+    }
+
+    /// Decodes the bytes of one YAML file as a whole pack. The bytes are
+    /// checked as a file's would be: invalid UTF-8 is an error with its place.
+    public static func decode(bytes: [UInt8], file: String = "<memory>") throws(PackErrors) -> RulePack {
         let (pack, errors) = assemble([(file, bytes)], sourceName: file, hash: "sha256:" + hex(SHA256.hash(data: bytes)))
         guard errors.isEmpty, let pack else { throw PackErrors(errors) }
         return pack
@@ -111,7 +130,7 @@ public enum PackLoader {
                 let root = try YAMLDocument.parse(bytes, file: file)
                 fragments.append(decoder.decodeFile(root, file: file))
             } catch {
-                errors.append(PackError(.yamlSyntax, error.message, at: error.location))
+                errors.append(PackError(error.isLimit ? .limitExceeded : .yamlSyntax, error.message, at: error.location))
             }
         }
         errors += decoder.errors

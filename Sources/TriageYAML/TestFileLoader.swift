@@ -48,7 +48,7 @@ public enum TestFileLoader {
         do {
             root = try YAMLDocument.parse(bytes, file: file)
         } catch {
-            return ([], [PackError(.yamlSyntax, error.message, at: error.location)])
+            return ([], [PackError(error.isLimit ? .limitExceeded : .yamlSyntax, error.message, at: error.location)])
         }
         var d = TestFileDecoder()
         let cases = d.decodeFile(root)

@@ -177,7 +177,8 @@ private struct TreeBuilder {
             try checkNotAKey(isMapping ? "a mapping" : "a sequence", at: start)
             if stack.count >= limits.maxDepth {
                 throw YAMLError(
-                    location: start, message: "collections are nested more than \(limits.maxDepth) levels deep")
+                    location: start, message: "collections are nested more than \(limits.maxDepth) levels deep",
+                    isLimit: true)
             }
             let (rawTag, rawAnchor) =
                 isMapping
@@ -215,7 +216,7 @@ private struct TreeBuilder {
             if stack.count + anchored.height > limits.maxDepth {
                 throw YAMLError(
                     location: start,
-                    message: "alias *\(name) nests collections more than \(limits.maxDepth) levels deep")
+                    message: "alias *\(name) nests collections more than \(limits.maxDepth) levels deep", isLimit: true)
             }
             try count(nodes: anchored.nodes, bytes: anchored.bytes, at: start, alias: name)
             try attach(anchored.node, height: anchored.height)
@@ -274,7 +275,8 @@ private struct TreeBuilder {
                 message: alias.map {
                     "alias *\($0) expands the document beyond the limit of \(limits.maxNodes) nodes "
                         + "(every alias counts as a copy of its anchored node)"
-                } ?? "the document has more than the limit of \(limits.maxNodes) nodes")
+                } ?? "the document has more than the limit of \(limits.maxNodes) nodes",
+                isLimit: true)
         }
         if b > limits.maxTotalScalarBytes - bytes {
             throw YAMLError(
@@ -282,7 +284,8 @@ private struct TreeBuilder {
                 message: alias.map {
                     "alias *\($0) expands the document beyond the limit of \(limits.maxTotalScalarBytes) bytes "
                         + "of scalar text (every alias counts as a copy of its anchored node)"
-                } ?? "the document has more than the limit of \(limits.maxTotalScalarBytes) bytes of scalar text")
+                } ?? "the document has more than the limit of \(limits.maxTotalScalarBytes) bytes of scalar text",
+                isLimit: true)
         }
         nodes += n
         bytes += b

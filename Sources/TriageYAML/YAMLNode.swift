@@ -123,10 +123,14 @@ extension YAMLNode {
 public struct YAMLError: Error, Sendable, Hashable, CustomStringConvertible {
     public var location: SourceLocation
     public var message: String
+    /// True when the document is well formed but crosses one of the
+    /// `YAMLLimits`, rather than being malformed.
+    public var isLimit: Bool
 
-    public init(location: SourceLocation, message: String) {
+    public init(location: SourceLocation, message: String, isLimit: Bool = false) {
         self.location = location
         self.message = message
+        self.isLimit = isLimit
     }
 
     public var description: String { "\(location): \(message)" }
@@ -148,7 +152,10 @@ public struct YAMLLimits: Sendable, Hashable {
     /// otherwise hand the decoder gigabytes of text to compile.
     public var maxTotalScalarBytes: Int
 
-    public init(maxDepth: Int = 64, maxNodes: Int = 1_000_000, maxTotalScalarBytes: Int = 64 << 20) {
+    /// The defaults leave room for a pack at the compiler's rule limit
+    /// (`PackLimits.maxRules`, 100,000) of about 20 nodes a rule, while an
+    /// alias bomb stops within a second.
+    public init(maxDepth: Int = 64, maxNodes: Int = 2_000_000, maxTotalScalarBytes: Int = 64 << 20) {
         self.maxDepth = maxDepth
         self.maxNodes = maxNodes
         self.maxTotalScalarBytes = maxTotalScalarBytes

@@ -54,6 +54,9 @@ import TriageYAML
          ["9:20: error: regex does not compile: range out of order in character class at offset 5 in \"ab[z-a]c\" [invalid-regex]"]),
         ("regex matching the empty string", header + "  - id: a\n    match: {regex: 'x*'}\n",
          ["8:21: error: regex \"x*\" matches the empty string, so it would match every incident [invalid-regex]"]),
+        // The pattern that stopped the classifier fuzz target on its first input (Fuzz/Packs/hostile.yaml).
+        ("a nested repetition that may match nothing", header + "  - id: a\n    match: {regex: '^(\\w+\\s?)*$', flags: [multiline]}\n",
+         ["8:21: error: regex \"^(\\\\w+\\\\s?)*$\" matches the empty string, so it would match every incident [invalid-regex]"]),
         ("thresholds out of order", "pack: {name: t}\nseverity:\n  thresholds: {critical: 5, high: 9}\n",
          ["3:15: error: severity thresholds out of order: high (9) must be below critical (5) [thresholds-out-of-order]"]),
         ("bad severity name", header + "  - id: a\n    match: x\n    floor: critcal\n",
@@ -88,6 +91,16 @@ import TriageYAML
          ["7:9: error: rule \"a\" has floor high above its ceiling low [invalid-value]"]),
         ("duplicate key", header + "  - id: a\n    match: x\n    match: y\n",
          ["9:5: error: duplicate key \"match\" (first defined at 8:5) [yaml-syntax]"]),
+        ("match limits a pack may not loosen that far",
+         "pack: {name: t}\nsettings: {match_limit: 4000000000, depth_limit: 10000001, heap_limit_kib: 2097152}\n",
+         ["2:25: error: match_limit 4000000000 is over the most a pack may set, 10000000 [limit-exceeded]",
+          "2:50: error: depth_limit 10000001 is over the most a pack may set, 10000000 [limit-exceeded]",
+          "2:76: error: heap_limit_kib 2097152 is over the most a pack may set, 1048576 [limit-exceeded]"]),
+        // Found by FuzzPackLoader: the decoder reported it, then the compiler again without a place.
+        ("a relative agent threshold out of range", "pack: {name: t}\nagents: {relative: 2}\n",
+         ["2:20: error: the relative agent threshold must be between 0 and 1 [invalid-value]"]),
+        ("a match limit of zero", "pack: {name: t}\nsettings: {match_limit: 0}\n",
+         ["2:25: error: expected match_limit to be a whole number of 1 or more, found \"0\" [invalid-value]"]),
     ]
 
     @Test(arguments: errorRows)

@@ -65,6 +65,8 @@ import TriageYAML
             tests: {title: x}
             """, ["1:8: error: expected tests to be a list, found a mapping [invalid-value]"]),
         ("yaml syntax", "tests:\n  - {title: x\n", ["3:1: error: did not find expected ',' or '}' (while parsing a flow mapping at 2:5) [yaml-syntax]"]),
+        ("nested too deep", "tests:\n  - {title: x, expect: {agents: " + String(repeating: "[", count: 70) + "\n",
+         ["2:93: error: collections are nested more than 64 levels deep [limit-exceeded]"]),
     ]
 
     @Test(arguments: rows)

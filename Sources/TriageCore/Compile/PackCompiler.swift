@@ -18,14 +18,16 @@ import Dispatch
 /// 4. phrases become regexes (words joined by `\s+`) prefiltered by a word.
 public struct PackCompiler: Sendable {
     public let backend: any RegexBackend
+    public let limits: PackLimits
 
-    public init(backend: any RegexBackend) {
+    public init(backend: any RegexBackend, limits: PackLimits = PackLimits()) {
         self.backend = backend
+        self.limits = limits
     }
 
     /// Compiles the pack, throwing every problem found.
     public func compile(_ pack: RulePack) throws(PackErrors) -> CompiledPack {
-        var b = Builder(pack: pack, backend: backend)
+        var b = Builder(pack: pack, backend: backend, limits: limits)
         let compiled = b.build()
         if !b.errors.isEmpty { throw PackErrors(b.errors.sorted(by: PackError.sourceOrder)) }
         return compiled!
@@ -33,17 +35,36 @@ public struct PackCompiler: Sendable {
 
     /// Every problem in the pack, without building anything usable.
     public func check(_ pack: RulePack) -> [PackError] {
-        var b = Builder(pack: pack, backend: backend)
+        var b = Builder(pack: pack, backend: backend, limits: limits)
         _ = b.build()
         return b.errors.sorted(by: PackError.sourceOrder)
     }
 
 }
 
+/// Bounds on the size of a pack, checked before anything is compiled.
+///
+/// The YAML loader has its own limits (`YAMLLimits`: nesting, nodes after
+/// alias expansion, scalar bytes), which stop hostile documents before they
+/// become a `RulePack`; these bound what reaches the compiler, from YAML or
+/// from code.
+public struct PackLimits: Sendable, Hashable {
+    /// Most rules in a pack, enabled or not. Real packs hold hundreds; a
+    /// pack of 100,000 one-keyword rules loads and compiles in 2.5 s in a
+    /// debug build, so the limit is there to give a clear error long before
+    /// memory runs out, not because the engine slows down.
+    public var maxRules: Int
+
+    public init(maxRules: Int = 100_000) {
+        self.maxRules = maxRules
+    }
+}
+
 /// The mutable state of one compilation.
 private struct Builder {
     let pack: RulePack
     let backend: any RegexBackend
+    let limits: PackLimits
     var errors: [PackError] = []
 
     var lists: [String: PatternList] = [:]
@@ -60,9 +81,10 @@ private struct Builder {
     var nodes: [ConditionNode] = []
     var children: [Int32] = []
 
-    init(pack: RulePack, backend: any RegexBackend) {
+    init(pack: RulePack, backend: any RegexBackend, limits: PackLimits) {
         self.pack = pack
         self.backend = backend
+        self.limits = limits
     }
 
     mutating func error(_ code: PackError.Code, _ message: String, _ location: SourceLocation?) {
@@ -70,6 +92,15 @@ private struct Builder {
     }
 
     mutating func build() -> CompiledPack? {
+        // Past the limit nothing else is checked: compiling a pack that will
+        // be refused anyway would only cost time and memory.
+        if pack.rules.count > limits.maxRules {
+            error(
+                .limitExceeded,
+                "the pack has \(pack.rules.count) rules, more than the limit of \(limits.maxRules); "
+                    + "rule \(limits.maxRules + 1) is here", pack.rules[limits.maxRules].location)
+            return nil
+        }
         checkMetadata()
         indexAgents()
         indexListsAndMacros()

@@ -82,6 +82,11 @@ public struct MatchLimits: Sendable, Hashable {
         self.depthLimit = depthLimit
         self.heapLimitKiB = heapLimitKiB
     }
+
+    /// The most a rule pack's `settings` may raise each limit to: PCRE2's own
+    /// default match and depth limits (10 million; a JIT search stopped at
+    /// that many steps takes tens of milliseconds) and a heap of 1 GiB.
+    public static let maximum = MatchLimits(matchLimit: 10_000_000, depthLimit: 10_000_000, heapLimitKiB: 1 << 20)
 }
 
 /// A rule pack as written: metadata, the agent catalogue, how scores become
