@@ -42,8 +42,10 @@ public struct RegexCompileFailure: Error, Sendable, Hashable {
     }
 }
 
-/// A compiled regex, shared by every thread.
-public protocol CompiledRegex: Sendable {
+/// A compiled regex, shared by every thread. A class: an existential of a
+/// class is one reference, which the scan passes around without the value
+/// witness calls an opaque existential costs on every search.
+public protocol CompiledRegex: AnyObject, Sendable {
     /// Finds the leftmost match in `subject` at or after `start`. The subject
     /// is valid UTF-8 when `validUTF8` is true (the backend may then skip its
     /// own check).
