@@ -226,42 +226,22 @@ extension ByteBuffer {
         var worst = 96 + 6 * id.count
         for a in v.agents { worst += 6 * a.id.utf8.count + 3 }
         for r in v.rules { worst += names.rules[r.index].count + 1 }
-        var p = reserveFree(worst)
-        @inline(__always) func put(_ s: StaticString) {
-            s.withUTF8Buffer { b in
-                p.update(from: b.baseAddress!, count: b.count)
-                p += b.count
-            }
-        }
-        @inline(__always) func put(_ bytes: [UInt8]) {
-            bytes.withUnsafeBufferPointer { b in
-                p.update(from: b.baseAddress!, count: b.count)
-                p += b.count
-            }
-        }
-        put("{\"id\":")
-        p = JSONEscaping.writeQuoted(id, to: p)
-        put(",\"severity\":")
-        put(names.severities[v.severity.rawValue])
-        put(",\"score\":")
-        p = JSONEscaping.writeNumber(v.score, to: p)
-        put(",\"agents\":[")
+        var line = LineCursor(reserveFree(worst))
+        line.head(id: id, severity: v.severity, score: v.score, names: names)
         for (k, a) in v.agents.enumerated() {
-            if k > 0 { put(",") }
+            if k > 0 { line.put(",") }
             var agentID = a.id
-            agentID.withUTF8 { p = JSONEscaping.writeQuoted($0, to: p) }
+            agentID.withUTF8 { line.p = JSONEscaping.writeQuoted($0, to: line.p) }
         }
-        put("],\"rules\":[")
+        line.put("],\"rules\":[")
         for (k, r) in v.rules.enumerated() {
-            if k > 0 { put(",") }
-            put(names.rules[r.index])
+            if k > 0 { line.put(",") }
+            line.put(names.rules[r.index])
         }
-        put("]}\n")
-        commit(upTo: p)
+        line.put("]}\n")
+        commit(upTo: line.p)
     }
-}
 
-extension ByteBuffer {
     /// Appends one verdict line from a summary: the same bytes as
     /// `appendVerdictLine(id:_:pack:names:evidence:)` for a verdict without
     /// evidence or diagnostics (the caller writes those from a `Verdict`).
@@ -269,37 +249,54 @@ extension ByteBuffer {
         var worst = 96 + 6 * id.count
         for a in v.agents { worst += names.agents[Int(a)].count + 1 }
         for r in v.rules { worst += names.rules[Int(r)].count + 1 }
-        var p = reserveFree(worst)
-        @inline(__always) func put(_ s: StaticString) {
-            s.withUTF8Buffer { b in
-                p.update(from: b.baseAddress!, count: b.count)
-                p += b.count
-            }
+        var line = LineCursor(reserveFree(worst))
+        line.head(id: id, severity: v.severity, score: v.score, names: names)
+        for k in 0..<v.agents.count {
+            if k > 0 { line.put(",") }
+            line.put(names.agents[Int(v.agents[k])])
         }
-        @inline(__always) func put(_ bytes: [UInt8]) {
-            bytes.withUnsafeBufferPointer { b in
-                p.update(from: b.baseAddress!, count: b.count)
-                p += b.count
-            }
+        line.put("],\"rules\":[")
+        for k in 0..<v.rules.count {
+            if k > 0 { line.put(",") }
+            line.put(names.rules[Int(v.rules[k])])
         }
+        line.put("]}\n")
+        commit(upTo: line.p)
+    }
+}
+
+/// Writes a verdict line into memory reserved in a `ByteBuffer`.
+struct LineCursor {
+    var p: UnsafeMutablePointer<UInt8>
+
+    init(_ p: UnsafeMutablePointer<UInt8>) { self.p = p }
+
+    @inline(__always)
+    mutating func put(_ s: StaticString) {
+        s.withUTF8Buffer { b in
+            p.update(from: b.baseAddress!, count: b.count)
+            p += b.count
+        }
+    }
+
+    @inline(__always)
+    mutating func put(_ bytes: [UInt8]) {
+        bytes.withUnsafeBufferPointer { b in
+            p.update(from: b.baseAddress!, count: b.count)
+            p += b.count
+        }
+    }
+
+    /// `{"id":…,"severity":…,"score":…,"agents":[`
+    @inline(__always)
+    mutating func head(id: UnsafeBufferPointer<UInt8>, severity: Severity, score: Double, names: VerdictNames) {
         put("{\"id\":")
         p = JSONEscaping.writeQuoted(id, to: p)
         put(",\"severity\":")
-        put(names.severities[v.severity.rawValue])
+        put(names.severities[severity.rawValue])
         put(",\"score\":")
-        p = JSONEscaping.writeNumber(v.score, to: p)
+        p = JSONEscaping.writeNumber(score, to: p)
         put(",\"agents\":[")
-        for k in 0..<v.agents.count {
-            if k > 0 { put(",") }
-            put(names.agents[Int(v.agents[k])])
-        }
-        put("],\"rules\":[")
-        for k in 0..<v.rules.count {
-            if k > 0 { put(",") }
-            put(names.rules[Int(v.rules[k])])
-        }
-        put("]}\n")
-        commit(upTo: p)
     }
 }
 
