@@ -81,15 +81,8 @@ import TriageCore
     /// A request that really is running its triage is never taken for an
     /// abandoned one, however many others ask meanwhile.
     @Test func aRunningTriageIsNotTakenForAbandoned() async throws {
-        let gated = Locked<GatedClassifier?>(nil)
-        let server = try await TestServer.make(
-            .init(classifier: { inner in
-                let g = GatedClassifier(inner)
-                gated.withLock { $0 = g }
-                return g
-            }))
+        let (server, classifier) = try await TestServer.makeGated()
         defer { server.remove() }
-        let classifier = try #require(gated.current)
         try await server.app().test(.router) { client in
             let headers = try await server.auth()
             let id = try await client.createIncident(headers)

@@ -146,15 +146,8 @@ import TriageCore
     /// While one request holds the running marker, another for the same
     /// incident gets 409 and a read shows it running; then the first completes.
     @Test func aConcurrentRequestGets409() async throws {
-        let gated = Locked<GatedClassifier?>(nil)
-        let server = try await TestServer.make(
-            .init(classifier: { inner in
-                let g = GatedClassifier(inner)
-                gated.withLock { $0 = g }
-                return g
-            }))
+        let (server, classifier) = try await TestServer.makeGated()
         defer { server.remove() }
-        let classifier = try #require(gated.current)
         try await server.app().test(.router) { client in
             let id = try await client.createIncident(try await server.auth())
             let headers = try await server.auth()

@@ -71,6 +71,19 @@ struct TestServer: Sendable {
             deps: deps, dir: dir, issuer: try await TokenIssuer(secret: secret), sqlite: sqlite, failures: failures)
     }
 
+    /// A server whose classifier waits for the test at every classification.
+    static func makeGated(_ options: Options = Options()) async throws -> (TestServer, GatedClassifier) {
+        let gated = Locked<GatedClassifier?>(nil)
+        var options = options
+        options.classifier = { inner in
+            let g = GatedClassifier(inner)
+            gated.withLock { $0 = g }
+            return g
+        }
+        let server = try await make(options)
+        return (server, try #require(gated.current))
+    }
+
     func app() async throws -> some ApplicationProtocol { try await buildApplication(dependencies: deps) }
 
     func token(_ role: String = "admin", org: String = "acme") async throws -> String {
