@@ -40,7 +40,7 @@ import Testing
     /// with a tiny hit buffer so that resuming mid-text is exercised.
     @Test(arguments: 0..<40)
     func randomAgainstNaive(seed: Int) {
-        var rng = SplitMixForTests(seed: UInt64(seed) &+ 1)
+        var rng = SplitMix64(seed: UInt64(seed) &+ 1)
         let alphabet = Array("abc-1 ".utf8)
         let lits = (0..<(1 + Int(rng.next() % 30))).map { _ in
             (0..<(1 + Int(rng.next() % 5))).map { _ in alphabet[Int(rng.next() % UInt64(alphabet.count))] }
@@ -66,14 +66,3 @@ import Testing
     }
 }
 
-struct SplitMixForTests {
-    var state: UInt64
-    init(seed: UInt64) { state = seed }
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-}

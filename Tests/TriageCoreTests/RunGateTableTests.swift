@@ -17,7 +17,7 @@ import Testing
 
     @Test(arguments: 0..<300)
     func matchesANaiveScan(seed: Int) {
-        var rng = SplitMixForTests(seed: UInt64(seed) &+ 99)
+        var rng = SplitMix64(seed: UInt64(seed) &+ 99)
         let alphabet = Array("0123456789 -ab".utf8)
         let members = Set(alphabet.filter { _ in rng.next() % 2 == 0 })
         let need = 1 + Int(rng.next() % 12)
