@@ -6,6 +6,7 @@
 /// match limit is what keeps a pathological pattern such as `(a+)+$` from
 /// hanging a scan. A search that hits a limit reports it instead of failing.
 import CPCRE2
+import Synchronization
 import TriageCore
 
 public struct PCRE2Backend: RegexBackend {
@@ -43,11 +44,44 @@ public struct PCRE2Backend: RegexBackend {
     }
 }
 
-/// A compiled PCRE2 pattern. The code is read-only after JIT compilation and
-/// shared by every thread; each search brings its own `PCRE2Scratch`.
+/// A compiled PCRE2 pattern, shared by every thread; each search brings its
+/// own `PCRE2Scratch`.
+///
+/// Machine code is generated on the first search, not at compile time: the
+/// JIT compiler is about 115,000 instructions and an `mmap` per pattern, most
+/// of a pack's compile time once the literal analysis is cheap, and most of a
+/// pack's regexes never run in a short session (`triage explain`, a server's
+/// first requests) because their literals never occur. The anchored twins
+/// the core asks for (`RegexCompileOptions.anchored`) are not even parsed
+/// until first used: their unanchored pattern has compiled already, so they
+/// cannot fail for a reason the pack's author needs to hear at load time.
+///
+/// `state` only moves forward (`pending`, `compiled`, then `jitted` or
+/// `interpreted`), under `lock`. A search reads it with one acquiring load;
+/// one that finds work left to do takes the lock, so no thread matches
+/// against the code while `pcre2_jit_compile` rewrites it.
 final class PCRE2Regex: CompiledRegex, @unchecked Sendable {
-    private let code: OpaquePointer
-    private let jitted: Bool
+    private enum State: UInt8 {
+        /// Not parsed yet (an anchored twin).
+        case pending
+        /// Parsed; the JIT not tried yet.
+        case compiled
+        /// Parsed and JIT-compiled.
+        case jitted
+        /// Parsed; the JIT is unavailable or refused the pattern.
+        case interpreted
+        /// A deferred parse failed.
+        case failed
+    }
+
+    private let pattern: [UInt8]
+    private let flags: UInt32
+    /// Written once, under `lock`, before `state` moves past `pending`; read
+    /// only after an acquiring load of `state` saw that.
+    private var code: OpaquePointer?
+    private var failure: String?
+    private let state: Atomic<UInt8>
+    private let lock = Mutex<Void>(())
 
     init(pattern: String, options: RegexCompileOptions) throws(RegexCompileFailure) {
         var flags = UInt32(PCRE2_UTF)
@@ -58,31 +92,86 @@ final class PCRE2Regex: CompiledRegex, @unchecked Sendable {
         if options.options.contains(.unicodeClasses) { flags |= UInt32(PCRE2_UCP) }
         // Compile-time, not match-time: pcre2_jit_match ignores a match-time PCRE2_ANCHORED.
         if options.anchored { flags |= UInt32(PCRE2_ANCHORED) }
+        self.pattern = Array(pattern.utf8)
+        self.flags = flags
+        if options.anchored {
+            state = Atomic(State.pending.rawValue)
+        } else {
+            // Errors are reported where the pattern is written, at load time.
+            code = try Self.compile(self.pattern, flags)
+            state = Atomic(State.compiled.rawValue)
+        }
+    }
+
+    deinit {
+        if let code { pcre2_code_free_8(code) }
+    }
+
+    private static func compile(_ pattern: [UInt8], _ flags: UInt32) throws(RegexCompileFailure) -> OpaquePointer {
         var errorCode: Int32 = 0
         var errorOffset: Int = 0
-        let bytes = Array(pattern.utf8)
-        let compiled = bytes.withUnsafeBufferPointer { p in
+        let compiled = pattern.withUnsafeBufferPointer { p in
             pcre2_compile_8(p.baseAddress ?? UnsafePointer(bitPattern: 1)!, p.count, flags, &errorCode, &errorOffset, nil)
         }
         guard let compiled else {
             throw RegexCompileFailure(message: PCRE2Backend.message(for: errorCode), offset: errorOffset)
         }
-        code = compiled
-        jitted = PCRE2Backend.jitAvailable && pcre2_jit_compile_8(compiled, UInt32(PCRE2_JIT_COMPLETE)) == 0
+        return compiled
     }
 
-    deinit { pcre2_code_free_8(code) }
+    /// Compiles what is missing (the code of an anchored twin; the machine
+    /// code when `jit`) and publishes the new state. Call under `lock`.
+    private func prepareLocked(jit: Bool) -> State {
+        var current = State(rawValue: state.load(ordering: .acquiring))!
+        if current == .pending {
+            do throws(RegexCompileFailure) {
+                code = try Self.compile(pattern, flags)
+                current = .compiled
+            } catch {
+                failure = error.message
+                current = .failed
+            }
+        }
+        if current == .compiled && jit {
+            current = PCRE2Backend.jitAvailable && pcre2_jit_compile_8(code, UInt32(PCRE2_JIT_COMPLETE)) == 0
+                ? .jitted : .interpreted
+        }
+        state.store(current.rawValue, ordering: .releasing)
+        return current
+    }
 
     func firstMatch(
         in subject: UnsafeBufferPointer<UInt8>, from start: Int, validUTF8: Bool, scratch: any RegexScratch
+    ) -> RegexSearchResult {
+        let current = State(rawValue: state.load(ordering: .acquiring))!
+        switch current {
+        case .jitted, .interpreted, .failed:
+            return search(current, subject, start, validUTF8, scratch)
+        case .pending, .compiled:
+            // A search on text the caller has validated is the scan's, worth
+            // the machine code. One on unchecked text (a compile-time probe)
+            // runs on the interpreter without paying for it, under the lock so
+            // that no JIT compile rewrites the code meanwhile.
+            return lock.withLock { _ in
+                search(prepareLocked(jit: validUTF8), subject, start, validUTF8, scratch)
+            }
+        }
+    }
+
+    private func search(
+        _ current: State, _ subject: UnsafeBufferPointer<UInt8>, _ start: Int, _ validUTF8: Bool,
+        _ scratch: any RegexScratch
     ) -> RegexSearchResult {
         let s = unsafeDowncast(scratch as AnyObject, to: PCRE2Scratch.self)
         let base = subject.baseAddress ?? UnsafePointer(bitPattern: 1)!
         let opts: UInt32 = validUTF8 ? UInt32(PCRE2_NO_UTF_CHECK) : 0
         let rc: Int32
-        if jitted && validUTF8 {
+        switch current {
+        case .jitted where validUTF8:
             rc = pcre2_jit_match_8(code, base, subject.count, start, opts, s.matchData, s.context)
-        } else {
+        case .failed, .pending:
+            return .failed(failure ?? "pattern did not compile")
+        default:
             rc = pcre2_match_8(code, base, subject.count, start, opts, s.matchData, s.context)
         }
         if rc >= 0 {

@@ -48,7 +48,8 @@ public struct RegexCompileFailure: Error, Sendable, Hashable {
 public protocol CompiledRegex: AnyObject, Sendable {
     /// Finds the leftmost match in `subject` at or after `start`. The subject
     /// is valid UTF-8 when `validUTF8` is true (the backend may then skip its
-    /// own check).
+    /// own check). The scan's searches are all validated; a backend may keep
+    /// work that only pays off over many searches (PCRE2's JIT) for those.
     func firstMatch(
         in subject: UnsafeBufferPointer<UInt8>, from start: Int, validUTF8: Bool, scratch: any RegexScratch
     ) -> RegexSearchResult
