@@ -69,57 +69,76 @@ public struct AhoCorasick: Sendable {
             for b in 0x41...0x5A { classOf[b] = classOf[b + 0x20] }
         }
 
-        // Trie with sparse children, built in insertion order.
-        var children: [[(UInt8, Int32)]] = [[]]
-        var terminal: [[UInt32]] = [[]]
-        for (id, lit) in literals.enumerated() {
-            var s = 0
-            for b in lit {
-                let c = classOf[Int(b)]
-                if let next = children[s].first(where: { $0.0 == c })?.1 {
-                    s = Int(next)
-                } else {
-                    children.append([])
-                    terminal.append([])
-                    let n = Int32(children.count - 1)
-                    children[s].append((c, n))
-                    s = Int(n)
+        // The build works on flat tables through raw pointers: a pack's
+        // automaton has tens of thousands of states times tens of classes, and
+        // nested arrays (a child list per state) made this build the largest
+        // single-threaded step of compiling the shipped packs.
+        //
+        // Trie, dense: `delta[s * stride + c]` is the child of `s` on class `c`,
+        // 0 when absent (the root is nobody's child). States are numbered in
+        // insertion order; `maxStates` bounds them (one per literal byte).
+        let maxStates = literals.reduce(1) { $0 + $1.count }
+        var delta = [Int32](repeating: 0, count: maxStates * stride)
+        // Literal ids ending at each state, as linked lists: `ownHead[s]`
+        // is the first (-1: none), `ownNext[id]` the next.
+        var ownHead = [Int32](repeating: -1, count: maxStates)
+        var ownNext = [Int32](repeating: -1, count: literals.count)
+        var n = 1
+        delta.withUnsafeMutableBufferPointer { d in
+            for (id, lit) in literals.enumerated() {
+                var s = 0
+                for b in lit {
+                    let slot = s * stride + Int(classOf[Int(b)])
+                    if d[slot] == 0 {
+                        d[slot] = Int32(n)
+                        n += 1
+                    }
+                    s = Int(d[slot])
                 }
+                ownNext[id] = ownHead[s]
+                ownHead[s] = Int32(id)
             }
-            terminal[s].append(UInt32(id))
         }
-        let n = children.count
 
-        // Breadth-first: failure links, full transitions, merged outputs.
-        var delta = [Int32](repeating: 0, count: n * stride)
+        // Breadth-first: failure links, and full transitions in place (a
+        // missing child becomes the failure state's transition). `outLink[s]`
+        // is the nearest state on s's failure chain, s excluded, at which a
+        // literal ends (-1: none): a state's outputs are its own literals
+        // followed by those of `outLink`, recursively.
         var fail = [Int32](repeating: 0, count: n)
-        var out = terminal
+        var outLink = [Int32](repeating: -1, count: n)
         var order = [Int32]()
         order.reserveCapacity(n)
-        for (c, child) in children[0] {
-            delta[Int(c)] = child
-            fail[Int(child)] = 0
-            order.append(child)
-        }
-        var head = 0
-        while head < order.count {
-            let s = Int(order[head])
-            head += 1
-            let f = Int(fail[s])
-            // Inherit every transition from the failure state, then override with own children.
-            for c in 0..<stride { delta[s * stride + c] = delta[f * stride + c] }
-            if !out[f].isEmpty { out[s].append(contentsOf: out[f]) }
-            for (c, child) in children[s] {
-                delta[s * stride + Int(c)] = child
-                fail[Int(child)] = delta[f * stride + Int(c)]
-                order.append(child)
+        delta.withUnsafeMutableBufferPointer { d in
+            for c in 0..<stride where d[c] != 0 {
+                order.append(d[c])
+            }
+            var head = 0
+            while head < order.count {
+                let s = Int(order[head])
+                head += 1
+                let f = Int(fail[s])
+                let row = s * stride
+                let frow = f * stride
+                for c in 0..<stride {
+                    let child = d[row + c]
+                    if child == 0 {
+                        d[row + c] = d[frow + c]
+                    } else {
+                        let cf = d[frow + c]
+                        fail[Int(child)] = cf
+                        outLink[Int(child)] = ownHead[Int(cf)] >= 0 ? cf : outLink[Int(cf)]
+                        order.append(child)
+                    }
+                }
             }
         }
 
         // Renumber: non-match states first (root stays 0), then match states.
+        func hasOutput(_ s: Int) -> Bool { ownHead[s] >= 0 || outLink[s] >= 0 }
         var newID = [Int32](repeating: 0, count: n)
         var next: Int32 = 0
-        for s in 0..<n where out[s].isEmpty {
+        for s in 0..<n where !hasOutput(s) {
             newID[s] = next
             next += 1
         }
@@ -127,20 +146,41 @@ public struct AhoCorasick: Sendable {
         var outputStart = [UInt32]()
         var outputs = [UInt32]()
         outputStart.reserveCapacity(n - Int(firstMatch) + 1)
-        for s in 0..<n where !out[s].isEmpty {
+        var ids = [UInt32]()
+        for s in 0..<n where hasOutput(s) {
             newID[s] = next
             next += 1
             outputStart.append(UInt32(outputs.count))
-            // Shortest literal first: the order a left-to-right reader expects.
-            outputs.append(contentsOf: out[s].sorted { literals[Int($0)].count < literals[Int($1)].count || (literals[Int($0)].count == literals[Int($1)].count && $0 < $1) })
+            ids.removeAll(keepingCapacity: true)
+            var t = Int32(s)
+            while t >= 0 {
+                var id = ownHead[Int(t)]
+                while id >= 0 {
+                    ids.append(UInt32(id))
+                    id = ownNext[Int(id)]
+                }
+                t = outLink[Int(t)]
+            }
+            // Shortest literal first (the order a left-to-right reader
+            // expects), then by id.
+            ids.sort { literals[Int($0)].count < literals[Int($1)].count || (literals[Int($0)].count == literals[Int($1)].count && $0 < $1) }
+            outputs.append(contentsOf: ids)
         }
         outputStart.append(UInt32(outputs.count))
 
         var table = [UInt32](repeating: 0, count: n * stride)
-        for s in 0..<n {
-            let row = Int(newID[s]) * stride
-            for c in 0..<stride {
-                table[row + c] = UInt32(newID[Int(delta[s * stride + c])]) * UInt32(stride)
+        table.withUnsafeMutableBufferPointer { t in
+            delta.withUnsafeBufferPointer { d in
+                newID.withUnsafeBufferPointer { ids in
+                    let stride32 = UInt32(stride)
+                    for s in 0..<n {
+                        let row = Int(ids[s]) * stride
+                        let from = s * stride
+                        for c in 0..<stride {
+                            t[row + c] = UInt32(ids[Int(d[from + c])]) &* stride32
+                        }
+                    }
+                }
             }
         }
 
