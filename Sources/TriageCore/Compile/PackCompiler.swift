@@ -555,6 +555,7 @@ private struct Builder {
         let source: String
         let caseless: Bool
         let prefilter: RegexPrefilter?
+        var gate: RegexRunGate?
         if spec.kind == .phrase {
             let words = phraseWords(spec.caseSensitive ? spec.text : CaseFolding.fold(spec.text))
             source = phraseRegex(words, wholeWord: spec.wholeWord)
@@ -564,17 +565,26 @@ private struct Builder {
             prefilter = RegexPrefilter(literals: [CaseFolding.foldedUTF8(best)], atMatchStart: best == words.first)
         } else {
             source = spec.text
+            // A case-insensitive regex is parsed once for its three analyses
+            // (parsing was a tenth of a pack's compile when each parsed anew).
+            let tree = spec.caseSensitive
+                ? nil : RegexParser.parse(spec.text, caseInsensitive: true, options: spec.regexOptions)
             // A caseless regex whose literals are all folded already can run
             // case-sensitively on the folded text: PCRE2's JIT is about twice
             // as fast without caseless matching.
-            caseless = !spec.caseSensitive
-                && !RegexLiteralAnalysis.isFoldInvariant(pattern: spec.text, options: spec.regexOptions)
+            caseless = !spec.caseSensitive && !(tree.map(RegexLiteralAnalysis.isFoldInvariant) ?? false)
             if let declared = spec.prefilter {
                 prefilter = RegexPrefilter(literals: declared.map(CaseFolding.foldedUTF8), atMatchStart: false)
-            } else {
+            } else if spec.caseSensitive {
                 prefilter = RegexLiteralAnalysis.prefilter(
-                    pattern: spec.text, caseInsensitive: !spec.caseSensitive, options: spec.regexOptions)
+                    pattern: spec.text, caseInsensitive: false, options: spec.regexOptions)
+            } else {
+                prefilter = tree.flatMap(RegexLiteralAnalysis.prefilter)
             }
+            // A regex may be ruled out, field by field, by the class of bytes
+            // its matches are made of, and its search kept to the runs of that
+            // class (after the literal prefilter, if any).
+            gate = tree.flatMap(RegexLiteralAnalysis.runGate)
         }
         let regex = Result { () throws(RegexCompileFailure) -> any CompiledRegex in
             try backend.compile(source, options: RegexCompileOptions(caseInsensitive: caseless, options: spec.regexOptions))
@@ -584,21 +594,16 @@ private struct Builder {
             anchored = try? backend.compile(
                 source, options: RegexCompileOptions(caseInsensitive: caseless, options: spec.regexOptions, anchored: true))
         }
-        // A regex may be ruled out, field by field, by the class of bytes its
-        // matches are made of, and its search kept to the runs of that class
-        // (after the literal prefilter, if any).
-        var gate: RegexRunGate?
-        if !spec.caseSensitive, spec.kind == .regex {
-            gate = RegexLiteralAnalysis.runGate(pattern: spec.text, caseInsensitive: true, options: spec.regexOptions)
-        }
         return PreparedRegex(
             source: source, caseless: caseless, prefilter: prefilter, regex: regex, anchored: anchored, gate: gate)
     }
 
     func matchesEmpty(_ regex: any CompiledRegex, _ scratch: any RegexScratch) -> Bool {
         let empty: [UInt8] = []
+        // Unchecked (`validUTF8: false`): a one-off probe, which a backend
+        // answers without preparing the fast path the scan's searches get.
         return empty.withUnsafeBufferPointer {
-            if case .match = regex.firstMatch(in: $0, from: 0, validUTF8: true, scratch: scratch) { return true }
+            if case .match = regex.firstMatch(in: $0, from: 0, validUTF8: false, scratch: scratch) { return true }
             return false
         }
     }

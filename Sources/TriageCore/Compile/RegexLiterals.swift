@@ -189,6 +189,11 @@ public enum RegexLiteralAnalysis {
     /// nil when no usable literal set exists (the regex then runs on every incident).
     public static func prefilter(pattern: String, caseInsensitive: Bool, options: RegexOptions) -> RegexPrefilter? {
         guard let tree = RegexParser.parse(pattern, caseInsensitive: caseInsensitive, options: options) else { return nil }
+        return prefilter(tree)
+    }
+
+    /// `prefilter(pattern:caseInsensitive:options:)` for a parsed pattern.
+    static func prefilter(_ tree: RegexSyntaxTree) -> RegexPrefilter? {
         var found = select(info(tree.root), startsAllowed: !tree.resetsMatchStart && !tree.assertsSearchStart)
         if tree.resetsMatchStart || tree.assertsSearchStart {
             found?.prefixBytes = nil
@@ -211,9 +216,13 @@ public enum RegexLiteralAnalysis {
     /// Kelvin sign, `ſ`) then match ASCII items such as `s`, `\w` or `[a-z]`:
     /// the reading keywords get too.
     public static func isFoldInvariant(pattern: String, options: RegexOptions) -> Bool {
-        guard let tree = RegexParser.parse(pattern, caseInsensitive: true, options: options), !tree.hasInlineOptions
-        else { return false }
-        return isFoldInvariant(tree.root)
+        guard let tree = RegexParser.parse(pattern, caseInsensitive: true, options: options) else { return false }
+        return isFoldInvariant(tree)
+    }
+
+    /// `isFoldInvariant(pattern:options:)` for a pattern parsed case-insensitively.
+    static func isFoldInvariant(_ tree: RegexSyntaxTree) -> Bool {
+        !tree.hasInlineOptions && isFoldInvariant(tree.root)
     }
 
     // MARK: Selection
@@ -595,6 +604,38 @@ final class LiteralSet: Sendable {
 
         func build() -> LiteralSet { LiteralSet(bytes: bytes, ends: ends, frequencies: frequencies) }
 
+        /// Appends `x + y` unless it is in already, looking it up in `index`
+        /// (which must hold every literal appended so far); returns whether
+        /// it was new.
+        mutating func appendIfNew(
+            _ x: UnsafeBufferPointer<UInt8>, _ y: UnsafeBufferPointer<UInt8>, frequency: Double,
+            index: inout LiteralIndex
+        ) -> Bool {
+            var h: UInt64 = 0xcbf2_9ce4_8422_2325
+            for b in x { h = (h ^ UInt64(b)) &* 0x100_0000_01b3 }
+            for b in y { h = (h ^ UInt64(b)) &* 0x100_0000_01b3 }
+            let n = x.count + y.count
+            var slot = Int(truncatingIfNeeded: h ^ (h >> 29)) & index.mask
+            let found: Bool = bytes.withUnsafeBufferPointer { all in
+                while index.slots[slot] >= 0 {
+                    let k = Int(index.slots[slot])
+                    let start = k == 0 ? 0 : ends[k - 1]
+                    if ends[k] - start == n,
+                        UnsafeBufferPointer(rebasing: all[start..<(start + x.count)]).elementsEqual(x),
+                        UnsafeBufferPointer(rebasing: all[(start + x.count)..<ends[k]]).elementsEqual(y)
+                    {
+                        return true
+                    }
+                    slot = (slot + 1) & index.mask
+                }
+                return false
+            }
+            if found { return false }
+            index.insert(Int32(ends.count), at: slot)
+            append(x, y, frequency: frequency)
+            return true
+        }
+
         /// Whether `lit` is already in (a linear scan, for small sets).
         func contains(_ lit: UnsafeBufferPointer<UInt8>) -> Bool {
             var start = 0
@@ -606,6 +647,30 @@ final class LiteralSet: Sendable {
         }
     }
 
+    /// An open-addressing hash index over a `Builder`'s literals, for
+    /// duplicate checks. It hashes the bytes where they lie (FNV-1a);
+    /// `Set<[UInt8]>` needed an array per candidate and hashed it byte by
+    /// byte through `Hasher`, which made deduplication the largest single
+    /// cost of compiling a pack of several hundred regexes.
+    struct LiteralIndex {
+        var slots: [Int32]
+        let mask: Int
+        var count = 0
+
+        /// Room for `n` literals at most half full.
+        init(capacity n: Int) {
+            var size = 16
+            while size < 2 * n { size <<= 1 }
+            slots = [Int32](repeating: -1, count: size)
+            mask = size - 1
+        }
+
+        mutating func insert(_ literal: Int32, at slot: Int) {
+            slots[slot] = literal
+            count += 1
+        }
+    }
+
     /// Every concatenation of one string of `a` and one of `b`; nil when
     /// that could exceed the bound.
     static func cross(_ a: LiteralSet, _ b: LiteralSet) -> LiteralSet? {
@@ -613,7 +678,7 @@ final class LiteralSet: Sendable {
         if b.isEmptyStringOnly { return a }
         guard a.count * b.count <= maxLiterals else { return nil }
         let distinct = a.uniformLength || b.uniformLength
-        var seen = Set<[UInt8]>()
+        var index = LiteralIndex(capacity: distinct ? 0 : a.count * b.count)
         var out = Builder()
         out.bytes.reserveCapacity(a.bytes.count * b.count + b.bytes.count * a.count)
         out.ends.reserveCapacity(a.count * b.count)
@@ -624,8 +689,12 @@ final class LiteralSet: Sendable {
                     let x = UnsafeBufferPointer(rebasing: ab[a.range(i)])
                     for j in 0..<b.count {
                         let y = UnsafeBufferPointer(rebasing: bb[b.range(j)])
-                        if !distinct && !seen.insert(Array(x) + Array(y)).inserted { continue }
-                        out.append(x, y, frequency: a.frequencies[i] * b.frequencies[j])
+                        let frequency = a.frequencies[i] * b.frequencies[j]
+                        if distinct {
+                            out.append(x, y, frequency: frequency)
+                        } else {
+                            _ = out.appendIfNew(x, y, frequency: frequency, index: &index)
+                        }
                     }
                 }
             }
@@ -644,19 +713,17 @@ final class LiteralSet: Sendable {
         if total > 4 * maxLiterals { return nil }
         var out = Builder()
         // Small unions dedupe by comparing against what is already in; large ones hash.
-        var seen = Set<ArraySlice<UInt8>>()
+        var index = LiteralIndex(capacity: total > 32 ? total : 0)
+        let none = UnsafeBufferPointer<UInt8>(start: nil, count: 0)
         for set in sets {
             set.bytes.withUnsafeBufferPointer { sb in
                 for k in 0..<set.count {
-                    let r = set.range(k)
+                    let lit = UnsafeBufferPointer(rebasing: sb[set.range(k)])
                     if total > 32 {
-                        if !seen.insert(set.bytes[r]).inserted { continue }
-                    } else if out.contains(UnsafeBufferPointer(rebasing: sb[r])) {
-                        continue
+                        _ = out.appendIfNew(lit, none, frequency: set.frequencies[k], index: &index)
+                    } else if !out.contains(lit) {
+                        out.append(lit, none, frequency: set.frequencies[k])
                     }
-                    out.bytes.append(contentsOf: UnsafeBufferPointer(rebasing: sb[r]))
-                    out.ends.append(out.bytes.count)
-                    out.frequencies.append(set.frequencies[k])
                 }
             }
             if out.ends.count > maxLiterals { return nil }
@@ -665,38 +732,76 @@ final class LiteralSet: Sendable {
     }
 
     /// Drops every literal that starts with another one: a match starting
-    /// with the longer one starts with the shorter one too.
+    /// with the longer one starts with the shorter one too. The result is in
+    /// byte order.
     func prefixMinimal() -> LiteralSet {
         if uniformLength { return self }
-        var out: [[UInt8]] = []
-        for lit in sortedLiterals {
-            if let last = out.last, lit.starts(with: last) { continue }
-            out.append(lit)
+        return bytes.withUnsafeBufferPointer { all in
+            let order = (0..<count).sorted {
+                UnsafeBufferPointer(rebasing: all[range($0)]).lexicographicallyPrecedes(
+                    UnsafeBufferPointer(rebasing: all[range($1)]))
+            }
+            var out = Builder()
+            var last: UnsafeBufferPointer<UInt8>? = nil
+            for k in order {
+                let lit = UnsafeBufferPointer(rebasing: all[range(k)])
+                if let last, lit.starts(with: last) { continue }
+                out.append(lit, UnsafeBufferPointer(start: nil, count: 0), frequency: frequencies[k])
+                last = lit
+            }
+            return out.build()
         }
-        return LiteralSet(out)
     }
 
     /// Drops every literal that contains another one. A match holding a
     /// dropped literal holds the kept one a little later: the returned
-    /// `Lead` covers the bytes of the dropped literal before it.
+    /// `Lead` covers the bytes of the dropped literal before it. The result
+    /// is ordered by length.
     func substringMinimal() -> (LiteralSet, Lead) {
         if uniformLength { return (self, .zero) }
-        let byLength = literals.sorted { $0.count < $1.count }
-        var out: [[UInt8]] = []
-        var shift = Lead.zero
-        for lit in byLength {
-            var redundant = false
-            for kept in out {
-                if kept.count >= lit.count { break }
-                if let at = LiteralSet.firstIndex(of: kept, in: lit) {
-                    redundant = true
-                    shift = Lead.either([shift, Lead(bytes: ByteSet(lit[..<at]).wholeCharacters, maxLength: at)])
-                    break
-                }
+        return bytes.withUnsafeBufferPointer { all in
+            let byLength = (0..<count).sorted {
+                let (m, n) = (range($0).count, range($1).count)
+                return m < n || (m == n && $0 < $1)
             }
-            if !redundant { out.append(lit) }
+            var kept: [Int] = []
+            var shift = Lead.zero
+            for k in byLength {
+                let lit = UnsafeBufferPointer(rebasing: all[range(k)])
+                var redundant = false
+                for j in kept {
+                    let shorter = UnsafeBufferPointer(rebasing: all[range(j)])
+                    if shorter.count >= lit.count { break }
+                    if let at = LiteralSet.firstIndex(of: shorter, in: lit) {
+                        redundant = true
+                        shift = Lead.either([shift, Lead(bytes: ByteSet(lit[..<at]).wholeCharacters, maxLength: at)])
+                        break
+                    }
+                }
+                if !redundant { kept.append(k) }
+            }
+            if kept.count == count && kept == Array(0..<count) { return (self, shift) }
+            var out = Builder()
+            for k in kept {
+                out.append(UnsafeBufferPointer(rebasing: all[range(k)]), UnsafeBufferPointer(start: nil, count: 0), frequency: frequencies[k])
+            }
+            return (out.build(), shift)
         }
-        return (LiteralSet(out), shift)
+    }
+
+    static func firstIndex(of needle: UnsafeBufferPointer<UInt8>, in haystack: UnsafeBufferPointer<UInt8>) -> Int? {
+        if needle.isEmpty { return 0 }
+        if needle.count > haystack.count { return nil }
+        let first = needle[0]
+        let last = haystack.count - needle.count
+        var i = 0
+        while i <= last {
+            if haystack[i] == first, UnsafeBufferPointer(rebasing: haystack[i..<(i + needle.count)]).elementsEqual(needle) {
+                return i
+            }
+            i += 1
+        }
+        return nil
     }
 
     static func contains(_ haystack: [UInt8], _ needle: [UInt8]) -> Bool {
@@ -704,16 +809,7 @@ final class LiteralSet: Sendable {
     }
 
     static func firstIndex(of needle: [UInt8], in haystack: [UInt8]) -> Int? {
-        if needle.isEmpty { return 0 }
-        if needle.count > haystack.count { return nil }
-        let first = needle[0]
-        var i = 0
-        let last = haystack.count - needle.count
-        while i <= last {
-            if haystack[i] == first, haystack[i..<(i + needle.count)].elementsEqual(needle) { return i }
-            i += 1
-        }
-        return nil
+        needle.withUnsafeBufferPointer { n in haystack.withUnsafeBufferPointer { h in firstIndex(of: n, in: h) } }
     }
 
     /// Brings a union of prefix sets under the bound by cutting every
@@ -892,12 +988,40 @@ enum CaselessMatching {
         // fold *to* k and s, which stay themselves). Most patterns are ASCII,
         // and the general path allocates for every character.
         if c.isASCII { return !(c.value >= 0x41 && c.value <= 0x5A) }
+        switch CaseFolding.foldTable.lookup(c.value) {
+        case .same: break
+        case .single(let f) where f == c: break
+        default: return false
+        }
+        // Its own fold; then every variant must fold to it too.
+        guard groups[c.value] != nil else { return true }
         let own = Array(String(c).utf8)
-        return foldedVariants(of: c, caseless: true) == [own] && foldedVariants(of: c, caseless: false) == [own]
+        return foldedVariants(of: c, caseless: true) == [own]
     }
 
-    /// Non-ASCII characters that have case variants, mapped to their group.
+    /// Non-ASCII characters that have case variants, mapped to their group
+    /// (`groupTable`).
     static let groups: [UInt32: [UInt32]] = {
+        var out: [UInt32: [UInt32]] = [:]
+        out.reserveCapacity(3000)
+        var group: [UInt32] = []
+        for v in groupTable {
+            guard v == 0 else {
+                group.append(v)
+                continue
+            }
+            for m in group where m >= 0x80 { out[m] = group }
+            group.removeAll()
+        }
+        return out
+    }()
+
+    /// The groups, derived from the standard library's Unicode data: the
+    /// connected components, with at least one non-ASCII member, of the graph
+    /// linking each cased character to its single-scalar lower, upper and
+    /// title case mappings, members ascending, ordered by first member.
+    /// `groupTable` is this, written out.
+    static func computeGroups() -> [[UInt32]] {
         var parent: [UInt32: UInt32] = [:]
         func find(_ x: UInt32) -> UInt32 {
             var x = x
@@ -930,11 +1054,7 @@ enum CaselessMatching {
         for (a, b): (UInt32, UInt32) in [(0x0390, 0x1FD3), (0x03B0, 0x1FE3), (0xFB05, 0xFB06)] { link(a, b) }
         var members: [UInt32: [UInt32]] = [:]
         for v in parent.keys { members[find(v), default: []].append(v) }
-        var out: [UInt32: [UInt32]] = [:]
-        for group in members.values where group.count > 1 {
-            let sortedGroup = group.sorted()
-            for v in sortedGroup where v >= 0x80 { out[v] = sortedGroup }
-        }
-        return out
-    }()
+        return members.values.filter { $0.count > 1 && $0.contains { $0 >= 0x80 } }.map { $0.sorted() }
+            .sorted { $0[0] < $1[0] }
+    }
 }

@@ -251,9 +251,13 @@ extension RegexLiteralAnalysis {
     /// text the pattern consumed; `\G`, which makes a search started later
     /// match differently).
     public static func runGate(pattern: String, caseInsensitive: Bool, options: RegexOptions) -> RegexRunGate? {
-        guard let tree = RegexParser.parse(pattern, caseInsensitive: caseInsensitive, options: options),
-            !tree.resetsMatchStart, !tree.assertsSearchStart
-        else { return nil }
+        guard let tree = RegexParser.parse(pattern, caseInsensitive: caseInsensitive, options: options) else { return nil }
+        return runGate(tree)
+    }
+
+    /// `runGate(pattern:caseInsensitive:options:)` for a parsed pattern.
+    static func runGate(_ tree: RegexSyntaxTree) -> RegexRunGate? {
+        guard !tree.resetsMatchStart, !tree.assertsSearchStart else { return nil }
         let s = shape(tree.root)
         guard RunGateCost.isSelective(s) else { return nil }
         return RegexRunGate(bytes: s.bytes, minLength: s.minLength, runLocal: looksAtMostOneAhead(tree.root))
