@@ -69,72 +69,80 @@ public struct AhoCorasick: Sendable {
             for b in 0x41...0x5A { classOf[b] = classOf[b + 0x20] }
         }
 
-        // The build works on flat tables through raw pointers: a pack's
-        // automaton has tens of thousands of states times tens of classes, and
-        // nested arrays (a child list per state) made this build the largest
-        // single-threaded step of compiling the shipped packs.
-        //
-        // Trie, dense: `delta[s * stride + c]` is the child of `s` on class `c`,
-        // 0 when absent (the root is nobody's child). States are numbered in
-        // insertion order; `maxStates` bounds them (one per literal byte).
-        let maxStates = literals.reduce(1) { $0 + $1.count }
-        var delta = [Int32](repeating: 0, count: maxStates * stride)
+        // The build touches the full transition table once. A pack's
+        // automaton has tens of thousands of states times a hundred classes
+        // (11 MB for the shipped packs): building a dense trie first, then
+        // the DFA, then a renumbered copy cost three times the page faults
+        // and most of the build's time. So the trie is sparse (first child,
+        // next sibling; the root's children in a table), failure links and
+        // output links are computed on it, states get their final numbers,
+        // and only then is each DFA row written, as a copy of its failure
+        // state's row with its own children put in.
+        var firstChild: [Int32] = [-1]
+        var nextSibling: [Int32] = [-1]
+        var label: [UInt8] = [0]
+        var rootChild = [Int32](repeating: -1, count: stride)
         // Literal ids ending at each state, as linked lists: `ownHead[s]`
         // is the first (-1: none), `ownNext[id]` the next.
-        var ownHead = [Int32](repeating: -1, count: maxStates)
+        var ownHead: [Int32] = [-1]
         var ownNext = [Int32](repeating: -1, count: literals.count)
-        var n = 1
-        delta.withUnsafeMutableBufferPointer { d in
-            for (id, lit) in literals.enumerated() {
-                var s = 0
-                for b in lit {
-                    let slot = s * stride + Int(classOf[Int(b)])
-                    if d[slot] == 0 {
-                        d[slot] = Int32(n)
-                        n += 1
-                    }
-                    s = Int(d[slot])
-                }
-                ownNext[id] = ownHead[s]
-                ownHead[s] = Int32(id)
-            }
+        func child(_ s: Int, _ c: UInt8) -> Int32 {
+            if s == 0 { return rootChild[Int(c)] }
+            var k = firstChild[s]
+            while k >= 0 && label[Int(k)] != c { k = nextSibling[Int(k)] }
+            return k
         }
+        for (id, lit) in literals.enumerated() {
+            var s = 0
+            for b in lit {
+                let c = classOf[Int(b)]
+                var next = child(s, c)
+                if next < 0 {
+                    next = Int32(label.count)
+                    label.append(c)
+                    firstChild.append(-1)
+                    ownHead.append(-1)
+                    nextSibling.append(firstChild[s])
+                    firstChild[s] = next
+                    if s == 0 { rootChild[Int(c)] = next }
+                }
+                s = Int(next)
+            }
+            ownNext[id] = ownHead[s]
+            ownHead[s] = Int32(id)
+        }
+        let n = label.count
 
-        // Breadth-first: failure links, and full transitions in place (a
-        // missing child becomes the failure state's transition). `outLink[s]`
-        // is the nearest state on s's failure chain, s excluded, at which a
-        // literal ends (-1: none): a state's outputs are its own literals
-        // followed by those of `outLink`, recursively.
+        // Breadth-first: failure links (the longest proper suffix that is a
+        // trie state) and output links (the nearest state on the failure
+        // chain, the state itself excluded, where a literal ends; -1: none).
+        // A state's outputs are its own literals, then its output link's.
         var fail = [Int32](repeating: 0, count: n)
         var outLink = [Int32](repeating: -1, count: n)
-        var order = [Int32]()
+        var order: [Int32] = [0]
         order.reserveCapacity(n)
-        delta.withUnsafeMutableBufferPointer { d in
-            for c in 0..<stride where d[c] != 0 {
-                order.append(d[c])
-            }
-            var head = 0
-            while head < order.count {
-                let s = Int(order[head])
-                head += 1
-                let f = Int(fail[s])
-                let row = s * stride
-                let frow = f * stride
-                for c in 0..<stride {
-                    let child = d[row + c]
-                    if child == 0 {
-                        d[row + c] = d[frow + c]
-                    } else {
-                        let cf = d[frow + c]
-                        fail[Int(child)] = cf
-                        outLink[Int(child)] = ownHead[Int(cf)] >= 0 ? cf : outLink[Int(cf)]
-                        order.append(child)
-                    }
+        var head = 0
+        while head < order.count {
+            let s = Int(order[head])
+            head += 1
+            var k = firstChild[s]
+            while k >= 0 {
+                let c = label[Int(k)]
+                if s != 0 {
+                    var f = Int(fail[s])
+                    while f != 0 && child(f, c) < 0 { f = Int(fail[f]) }
+                    let t = child(f, c)
+                    fail[Int(k)] = t >= 0 && t != k ? t : 0
                 }
+                let f = Int(fail[Int(k)])
+                outLink[Int(k)] = ownHead[f] >= 0 ? Int32(f) : outLink[f]
+                order.append(k)
+                k = nextSibling[Int(k)]
             }
         }
 
-        // Renumber: non-match states first (root stays 0), then match states.
+        // Number the states: non-match states first (the root stays 0), then
+        // match states.
         func hasOutput(_ s: Int) -> Bool { ownHead[s] >= 0 || outLink[s] >= 0 }
         var newID = [Int32](repeating: 0, count: n)
         var next: Int32 = 0
@@ -168,18 +176,23 @@ public struct AhoCorasick: Sendable {
         }
         outputStart.append(UInt32(outputs.count))
 
+        // The DFA, in breadth-first order so that a failure state's row (a
+        // shallower state) is complete before it is copied. The root's
+        // missing transitions stay at the root (0).
         var table = [UInt32](repeating: 0, count: n * stride)
         table.withUnsafeMutableBufferPointer { t in
-            delta.withUnsafeBufferPointer { d in
-                newID.withUnsafeBufferPointer { ids in
-                    let stride32 = UInt32(stride)
-                    for s in 0..<n {
-                        let row = Int(ids[s]) * stride
-                        let from = s * stride
-                        for c in 0..<stride {
-                            t[row + c] = UInt32(ids[Int(d[from + c])]) &* stride32
-                        }
-                    }
+            let base = t.baseAddress!
+            let stride32 = UInt32(stride)
+            for s in order {
+                let s = Int(s)
+                let row = base + Int(newID[s]) * stride
+                if s != 0 {
+                    row.update(from: base + Int(newID[Int(fail[s])]) * stride, count: stride)
+                }
+                var k = firstChild[s]
+                while k >= 0 {
+                    row[Int(label[Int(k)])] = UInt32(newID[Int(k)]) &* stride32
+                    k = nextSibling[Int(k)]
                 }
             }
         }
