@@ -125,11 +125,22 @@ public enum PackLoader {
         var errors = [PackError]()
         var decoder = PackDecoder()
         var fragments = [PackFragment]()
-        for (file, bytes) in files {
-            do {
-                let root = try YAMLDocument.parse(bytes, file: file)
+        // Files parse independently, so on every core (the shipped pack is
+        // 19 files); decoding, which checks across files, stays in order.
+        var parsed = [Result<YAMLNode, YAMLError>?](repeating: nil, count: files.count)
+        parsed.withUnsafeMutableBufferPointer { buf in
+            nonisolated(unsafe) let slots = buf  // each iteration writes its own slot
+            DispatchQueue.concurrentPerform(iterations: files.count) { k in
+                slots[k] = Result { () throws(YAMLError) -> YAMLNode in
+                    try YAMLDocument.parse(files[k].1, file: files[k].0)
+                }
+            }
+        }
+        for (k, (file, _)) in files.enumerated() {
+            switch parsed[k]! {
+            case .success(let root):
                 fragments.append(decoder.decodeFile(root, file: file))
-            } catch {
+            case .failure(let error):
                 errors.append(PackError(error.isLimit ? .limitExceeded : .yamlSyntax, error.message, at: error.location))
             }
         }

@@ -1,3 +1,9 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
 /// Required-literal extraction for regexes.
 ///
 /// The engine finds every keyword of a pack in one Aho-Corasick pass over the
@@ -235,9 +241,17 @@ public enum RegexLiteralAnalysis {
         let candidates: [(LiteralSet?, Lead)] = [
             (info.factor, info.factorLead), (info.exact, .zero), (info.prefix, .zero), (info.suffix, info.suffixLead),
         ]
+        var minimal: [(LiteralSet, (LiteralSet, Lead))] = []
         for (candidate, lead) in candidates {
             guard let candidate, candidate.cost.isFinite else { continue }
-            let (set, shift) = candidate.substringMinimal()
+            // The candidates are often one set under several names.
+            let (set, shift): (LiteralSet, Lead)
+            if let known = minimal.first(where: { $0.0 === candidate }) {
+                (set, shift) = known.1
+            } else {
+                (set, shift) = candidate.substringMinimal()
+                minimal.append((candidate, (set, shift)))
+            }
             if set.cost < best.cost {
                 best = set
                 bestLead = lead.then(shift)
@@ -792,14 +806,17 @@ final class LiteralSet: Sendable {
     static func firstIndex(of needle: UnsafeBufferPointer<UInt8>, in haystack: UnsafeBufferPointer<UInt8>) -> Int? {
         if needle.isEmpty { return 0 }
         if needle.count > haystack.count { return nil }
-        let first = needle[0]
-        let last = haystack.count - needle.count
+        // memchr for the first byte, memcmp for the rest (Glibc's memmem is
+        // not exported to Swift without _GNU_SOURCE).
+        let h = UnsafeRawPointer(haystack.baseAddress!)
+        let n = needle.count
+        let last = haystack.count - n
         var i = 0
         while i <= last {
-            if haystack[i] == first, UnsafeBufferPointer(rebasing: haystack[i..<(i + needle.count)]).elementsEqual(needle) {
-                return i
-            }
-            i += 1
+            guard let hit = memchr(h + i, Int32(needle[0]), last - i + 1) else { return nil }
+            let at = h.distance(to: UnsafeRawPointer(hit))
+            if memcmp(hit, needle.baseAddress!, n) == 0 { return at }
+            i = at + 1
         }
         return nil
     }
