@@ -117,7 +117,16 @@ public enum PackLoader {
     }
 
     static func hex(_ digest: SHA256.Digest) -> String {
-        digest.map { String(format: "%02x", $0) }.joined()
+        // By hand: Foundation's String(format:) per byte cost milliseconds
+        // for a directory's twenty digests, on every load.
+        let digits = Array("0123456789abcdef".utf8)
+        var out: [UInt8] = []
+        out.reserveCapacity(64)
+        for b in digest {
+            out.append(digits[Int(b >> 4)])
+            out.append(digits[Int(b & 0xF)])
+        }
+        return String(decoding: out, as: UTF8.self)
     }
 
     /// Parses and decodes each file, then merges the fragments into one pack.
