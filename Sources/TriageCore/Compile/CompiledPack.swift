@@ -144,6 +144,22 @@ public final class CompiledPack: Sendable {
     /// also records where the time goes (`ScanScratch.profile`).
     public func makeScratch(profiling: Bool = false) -> ScanScratch { ScanScratch(pack: self, profiling: profiling) }
 
+    /// Readies every regex engine for searching now rather than on its first
+    /// search (the PCRE2 backend generates machine code then). Results do
+    /// not change. A server calls it on a background thread after loading a
+    /// pack, so that its first requests do not pay for it; a batch run does
+    /// not need it.
+    public func prepareEngines() {
+        let scratch = backend.makeScratch(limits: limits)
+        let empty: [UInt8] = []
+        empty.withUnsafeBufferPointer { text in
+            for slot in regexSlots {
+                _ = slot.engine.firstMatch(in: text, from: 0, validUTF8: true, scratch: scratch)
+                if slot.hasAnchored { _ = slot.anchored.firstMatch(in: text, from: 0, validUTF8: true, scratch: scratch) }
+            }
+        }
+    }
+
     /// Statistics for reports and `--profile`.
     public var statistics: Statistics {
         Statistics(

@@ -80,7 +80,15 @@ public final class PackHolder: Sendable {
 
     /// Loads and compiles the pack at `path`.
     public static func load(path: String) throws(PackErrors) -> PackHolder {
-        PackHolder(pack: try PackLoader.compile(path: path, backend: PCRE2Backend()), path: path)
+        let pack = try PackLoader.compile(path: path, backend: PCRE2Backend())
+        prepareInBackground(pack)
+        return PackHolder(pack: pack, path: path)
+    }
+
+    /// Generates the pack's regex machine code off the request path: each
+    /// regex is otherwise compiled by the first request that searches it.
+    static func prepareInBackground(_ pack: CompiledPack) {
+        DispatchQueue.global(qos: .utility).async { pack.prepareEngines() }
     }
 
     public var current: PackGeneration { state.current }
@@ -98,6 +106,7 @@ public final class PackHolder: Sendable {
         guard let path else { throw PackErrors([PackError(.io, "this pack was not loaded from a file")]) }
         return try reloading.withLock { (_) throws(PackErrors) -> Reload in
             let pack = try PackLoader.compile(path: path, backend: PCRE2Backend())
+            Self.prepareInBackground(pack)
             return replace(with: pack)
         }
     }
