@@ -28,11 +28,11 @@ public struct PCRE2Backend: RegexBackend {
         return pcre2_config_8(UInt32(PCRE2_CONFIG_JIT), &v) >= 0 && v == 1
     }()
 
-    public func compile(_ pattern: String, options: RegexCompileOptions) throws(RegexCompileFailure) -> any CompiledRegex {
+    public func compile(_ pattern: String, options: RegexCompileOptions) throws(RegexCompileFailure) -> CompiledRegex {
         try PCRE2Regex(pattern: pattern, options: options)
     }
 
-    public func makeScratch(limits: MatchLimits) -> any RegexScratch {
+    public func makeScratch(limits: MatchLimits) -> RegexScratch {
         PCRE2Scratch(limits: limits)
     }
 
@@ -60,7 +60,7 @@ public struct PCRE2Backend: RegexBackend {
 /// `interpreted`), under `lock`. A search reads it with one acquiring load;
 /// one that finds work left to do takes the lock, so no thread matches
 /// against the code while `pcre2_jit_compile` rewrites it.
-final class PCRE2Regex: CompiledRegex, @unchecked Sendable {
+final class PCRE2Regex: CompiledRegex, @unchecked Sendable {  // see `state`
     private enum State: UInt8 {
         /// Not parsed yet (an anchored twin).
         case pending
@@ -101,6 +101,7 @@ final class PCRE2Regex: CompiledRegex, @unchecked Sendable {
             code = try Self.compile(self.pattern, flags)
             state = Atomic(State.compiled.rawValue)
         }
+        super.init()
     }
 
     deinit {
@@ -140,8 +141,8 @@ final class PCRE2Regex: CompiledRegex, @unchecked Sendable {
         return current
     }
 
-    func firstMatch(
-        in subject: UnsafeBufferPointer<UInt8>, from start: Int, validUTF8: Bool, scratch: any RegexScratch
+    override func firstMatch(
+        in subject: UnsafeBufferPointer<UInt8>, from start: Int, validUTF8: Bool, scratch: RegexScratch
     ) -> RegexSearchResult {
         let current = State(rawValue: state.load(ordering: .acquiring))!
         switch current {
@@ -160,9 +161,9 @@ final class PCRE2Regex: CompiledRegex, @unchecked Sendable {
 
     private func search(
         _ current: State, _ subject: UnsafeBufferPointer<UInt8>, _ start: Int, _ validUTF8: Bool,
-        _ scratch: any RegexScratch
+        _ scratch: RegexScratch
     ) -> RegexSearchResult {
-        let s = unsafeDowncast(scratch as AnyObject, to: PCRE2Scratch.self)
+        let s = unsafeDowncast(scratch, to: PCRE2Scratch.self)
         let base = subject.baseAddress ?? UnsafePointer(bitPattern: 1)!
         let opts: UInt32 = validUTF8 ? UInt32(PCRE2_NO_UTF_CHECK) : 0
         let rc: Int32
@@ -206,6 +207,7 @@ final class PCRE2Scratch: RegexScratch {
         pcre2_set_heap_limit_8(context, limits.heapLimitKiB)
         jitStack = pcre2_jit_stack_create_8(32 * 1024, 1024 * 1024, nil)
         if let jitStack { pcre2_jit_stack_assign_8(context, nil, UnsafeMutableRawPointer(jitStack)) }
+        super.init()
     }
 
     deinit {

@@ -318,8 +318,8 @@ import TriageRegex
     /// as the engine does for the folded text (case-sensitively when its
     /// literals are fold invariant).
     struct Compiled {
-        var original: any CompiledRegex
-        var folded: (any CompiledRegex)?
+        var original: CompiledRegex
+        var folded: CompiledRegex?
 
         init(_ c: Case, backend: PCRE2Backend) throws {
             original = try backend.compile(c.pattern, options: RegexCompileOptions(caseInsensitive: c.caseless, options: c.options))
@@ -355,7 +355,7 @@ import TriageRegex
     }
 
     /// Every match PCRE2 reports, searching from every character where one begins.
-    static func allMatches(_ regex: any CompiledRegex, in text: [UInt8], scratch: any RegexScratch) -> [Range<Int>] {
+    static func allMatches(_ regex: CompiledRegex, in text: [UInt8], scratch: RegexScratch) -> [Range<Int>] {
         var out: [Range<Int>] = []
         var start = 0
         while start <= text.count {
@@ -368,7 +368,7 @@ import TriageRegex
         return out
     }
 
-    static func firstMatch(_ regex: any CompiledRegex, in text: [UInt8], from start: Int?, scratch: any RegexScratch) -> RegexSearchResult {
+    static func firstMatch(_ regex: CompiledRegex, in text: [UInt8], from start: Int?, scratch: RegexScratch) -> RegexSearchResult {
         guard let start else { return .noMatch }
         return text.withUnsafeBufferPointer { regex.firstMatch(in: $0, from: start, validUTF8: true, scratch: scratch) }
     }
@@ -380,7 +380,7 @@ import TriageRegex
     /// they say nothing can match. Returns the number of matches checked and
     /// the failures.
     static func check(
-        _ regex: Compiled, scratch: any RegexScratch, claims: Claims, pattern: String, subject: String
+        _ regex: Compiled, scratch: RegexScratch, claims: Claims, pattern: String, subject: String
     ) -> (matches: Int, failures: [Failure]) {
         let t = Subject(subject)
         let folded = t.folded

@@ -8,10 +8,10 @@ import TriageCore
     /// A backend for packs without regexes.
     struct NoRegexes: RegexBackend {
         var name: String { "none" }
-        func compile(_ pattern: String, options: RegexCompileOptions) throws(RegexCompileFailure) -> any CompiledRegex {
+        func compile(_ pattern: String, options: RegexCompileOptions) throws(RegexCompileFailure) -> CompiledRegex {
             throw RegexCompileFailure(message: "no regexes here", offset: 0)
         }
-        func makeScratch(limits: MatchLimits) -> any RegexScratch { Scratch() }
+        func makeScratch(limits: MatchLimits) -> RegexScratch { Scratch() }
         final class Scratch: RegexScratch {}
     }
 

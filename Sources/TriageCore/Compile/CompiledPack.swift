@@ -236,10 +236,10 @@ struct KeywordCheck: Sendable {
 @usableFromInline
 struct RegexProgram: Sendable {
     @usableFromInline let pattern: Int32
-    @usableFromInline let regex: any CompiledRegex
+    @usableFromInline let regex: CompiledRegex
     /// For regexes whose literals start every match: the same regex anchored,
     /// tried at each place a literal occurs.
-    @usableFromInline let anchored: (any CompiledRegex)?
+    @usableFromInline let anchored: CompiledRegex?
     /// Searches the case-folded text (else the original: case-sensitive regexes).
     @usableFromInline let onFolded: Bool
     @usableFromInline let prefiltered: Bool
@@ -256,21 +256,32 @@ struct RegexProgram: Sendable {
 /// The engines and filters of one regex (see `RegexProgram`), in a form the
 /// scan reads without copying: no optionals of values that hold references
 /// (unwrapping one copies it and retains its buffers).
+///
+/// The scan reaches the engines and the gate through the `Unmanaged` copies,
+/// without retaining them (`_withUnsafeGuaranteedRef`): every thread shares
+/// them, and contended reference counts cost more than the searches. The
+/// strong references keep them alive as long as the pack.
 @usableFromInline
 final class RegexSlot: Sendable {
-    @usableFromInline let engine: any CompiledRegex
+    @usableFromInline let engine: CompiledRegex
     /// The anchored twin, or `engine` again when there is none (`hasAnchored`).
-    @usableFromInline let anchored: any CompiledRegex
+    @usableFromInline let anchored: CompiledRegex
     @usableFromInline let hasAnchored: Bool
     @usableFromInline let startBound: RegexStartBound?
     @usableFromInline let gate: RunGateTable?
+    @usableFromInline let engineRef: Unmanaged<CompiledRegex>
+    @usableFromInline let anchoredRef: Unmanaged<CompiledRegex>
+    @usableFromInline let gateRef: Unmanaged<RunGateTable>?
 
-    init(engine: any CompiledRegex, anchored: (any CompiledRegex)?, prefilter: RegexPrefilter?, gate: RunGateTable?) {
+    init(engine: CompiledRegex, anchored: CompiledRegex?, prefilter: RegexPrefilter?, gate: RunGateTable?) {
         self.engine = engine
         self.anchored = anchored ?? engine
         hasAnchored = anchored != nil
         startBound = prefilter?.startBound
         self.gate = gate
+        engineRef = .passUnretained(engine)
+        anchoredRef = .passUnretained(anchored ?? engine)
+        gateRef = gate.map { .passUnretained($0) }
     }
 }
 
@@ -314,7 +325,7 @@ final class RunGateTable: @unchecked Sendable {  // immutable after init
     /// first run.
     @inlinable
     func search(
-        _ regex: any CompiledRegex, in text: UnsafeBufferPointer<UInt8>, from start: Int, scratch: any RegexScratch
+        _ regex: CompiledRegex, in text: UnsafeBufferPointer<UInt8>, from start: Int, scratch: RegexScratch
     ) -> RegexSearchResult? {
         guard var run = nextRun(in: text, from: start) else { return nil }
         guard runLocal else { return regex.firstMatch(in: text, from: run.start, validUTF8: true, scratch: scratch) }

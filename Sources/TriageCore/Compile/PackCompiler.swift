@@ -419,9 +419,9 @@ private struct Builder {
         var checks = [KeywordCheck]()
         var regexes = [RegexProgram]()
         var unconditional = [Int32]()
-        var regexCache: [RegexKey: any CompiledRegex] = [:]
+        var regexCache: [RegexKey: CompiledRegex] = [:]
         let prepared = prepareRegexes()
-        var emptyCheck: (any RegexScratch)?
+        var emptyCheck: RegexScratch?
 
         for (p, spec) in specs.enumerated() {
             let fields = patternFields[p]
@@ -445,7 +445,7 @@ private struct Builder {
                 let caseless = prep.caseless
                 let prefilter = prep.prefilter
                 let key = RegexKey(source: source, caseless: caseless, options: spec.regexOptions)
-                let regex: any CompiledRegex
+                let regex: CompiledRegex
                 if let cached = regexCache[key] {
                     regex = cached
                 } else {
@@ -528,8 +528,8 @@ private struct Builder {
         var source: String
         var caseless: Bool
         var prefilter: RegexPrefilter?
-        var regex: Result<any CompiledRegex, RegexCompileFailure>
-        var anchored: (any CompiledRegex)?
+        var regex: Result<CompiledRegex, RegexCompileFailure>
+        var anchored: CompiledRegex?
         var gate: RegexRunGate?
     }
 
@@ -586,10 +586,10 @@ private struct Builder {
             // class (after the literal prefilter, if any).
             gate = tree.flatMap(RegexLiteralAnalysis.runGate)
         }
-        let regex = Result { () throws(RegexCompileFailure) -> any CompiledRegex in
+        let regex = Result { () throws(RegexCompileFailure) -> CompiledRegex in
             try backend.compile(source, options: RegexCompileOptions(caseInsensitive: caseless, options: spec.regexOptions))
         }
-        var anchored: (any CompiledRegex)?
+        var anchored: CompiledRegex?
         if prefilter?.atMatchStart == true, case .success = regex {
             anchored = try? backend.compile(
                 source, options: RegexCompileOptions(caseInsensitive: caseless, options: spec.regexOptions, anchored: true))
@@ -598,7 +598,7 @@ private struct Builder {
             source: source, caseless: caseless, prefilter: prefilter, regex: regex, anchored: anchored, gate: gate)
     }
 
-    func matchesEmpty(_ regex: any CompiledRegex, _ scratch: any RegexScratch) -> Bool {
+    func matchesEmpty(_ regex: CompiledRegex, _ scratch: RegexScratch) -> Bool {
         let empty: [UInt8] = []
         // Unchecked (`validUTF8: false`): a one-off probe, which a backend
         // answers without preparing the fast path the scan's searches get.

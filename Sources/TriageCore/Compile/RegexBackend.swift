@@ -9,10 +9,10 @@ public protocol RegexBackend: Sendable {
     var name: String { get }
 
     /// Compiles `pattern`; throws a `RegexCompileFailure` saying why and where.
-    func compile(_ pattern: String, options: RegexCompileOptions) throws(RegexCompileFailure) -> any CompiledRegex
+    func compile(_ pattern: String, options: RegexCompileOptions) throws(RegexCompileFailure) -> CompiledRegex
 
     /// Per-thread mutable state for searches (match data, JIT stack).
-    func makeScratch(limits: MatchLimits) -> any RegexScratch
+    func makeScratch(limits: MatchLimits) -> RegexScratch
 }
 
 /// What the core asks of a regex compile.
@@ -42,21 +42,32 @@ public struct RegexCompileFailure: Error, Sendable, Hashable {
     }
 }
 
-/// A compiled regex, shared by every thread. A class: an existential of a
-/// class is one reference, which the scan passes around without the value
-/// witness calls an opaque existential costs on every search.
-public protocol CompiledRegex: AnyObject, Sendable {
+/// A compiled regex, shared by every thread; a backend subclasses it.
+///
+/// A class rather than a protocol: the scan calls an engine through
+/// `Unmanaged._withUnsafeGuaranteedRef`, without retaining it, which an
+/// existential does not allow. Every thread scans with the same engines, and
+/// with two threads the retains and releases of their reference counts
+/// contended for the cache line: an eighth of the scan's time.
+open class CompiledRegex: @unchecked Sendable {  // subclasses are immutable or synchronise themselves
+    public init() {}
+
     /// Finds the leftmost match in `subject` at or after `start`. The subject
     /// is valid UTF-8 when `validUTF8` is true (the backend may then skip its
     /// own check). The scan's searches are all validated; a backend may keep
     /// work that only pays off over many searches (PCRE2's JIT) for those.
-    func firstMatch(
-        in subject: UnsafeBufferPointer<UInt8>, from start: Int, validUTF8: Bool, scratch: any RegexScratch
-    ) -> RegexSearchResult
+    open func firstMatch(
+        in subject: UnsafeBufferPointer<UInt8>, from start: Int, validUTF8: Bool, scratch: RegexScratch
+    ) -> RegexSearchResult {
+        fatalError("\(Self.self) must override firstMatch")
+    }
 }
 
-/// Mutable per-thread search state.
-public protocol RegexScratch: AnyObject {}
+/// Mutable per-thread search state; a backend subclasses it (a class for the
+/// same reason as `CompiledRegex`).
+open class RegexScratch {
+    public init() {}
+}
 
 /// The outcome of one regex search.
 public enum RegexSearchResult: Sendable, Hashable {

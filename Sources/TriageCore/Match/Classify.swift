@@ -348,21 +348,28 @@ extension CompiledPack {
                 // Every match starts where a literal does, and there are few
                 // of those: try each, in order, instead of scanning the rest of the field.
                 profile?.regexSearches[r] += 1
-                result = searchAtStarts(slot.anchored, r * 3 + f, st.pointee.foldedField(f), s)
-            } else if let gate = slot.gate {
+                result = searchAtStarts(slot.anchoredRef, r * 3 + f, st.pointee.foldedField(f), s)
+            } else if let gate = slot.gateRef {
                 // Every match is a long enough run of the gate's bytes (gates are on folded text only).
-                guard let found = gate.search(slot.engine, in: st.pointee.foldedField(f), from: start, scratch: s.regexScratch)
-                else { continue }
+                let text = st.pointee.foldedField(f)
+                let found = gate._withUnsafeGuaranteedRef { gate in
+                    slot.engineRef._withUnsafeGuaranteedRef { engine in
+                        s.regexScratchRef._withUnsafeGuaranteedRef { scratch in
+                            gate.search(engine, in: text, from: start, scratch: scratch)
+                        }
+                    }
+                }
+                guard let found else { continue }
                 profile?.regexSearches[r] += 1
                 result = found
             } else if mode & 1 != 0 {
                 profile?.regexSearches[r] += 1
-                result = slot.engine.firstMatch(in: st.pointee.foldedField(f), from: start, validUTF8: true, scratch: s.regexScratch)
+                result = Self.search(slot.engineRef, st.pointee.foldedField(f), from: start, validUTF8: true, s)
             } else {
                 profile?.regexSearches[r] += 1
-                result = slot.engine.firstMatch(
-                    in: st.pointee.originalField(f), from: st.pointee.originalOffset(f, start),
-                    validUTF8: st.pointee.valid(f), scratch: s.regexScratch)
+                result = Self.search(
+                    slot.engineRef, st.pointee.originalField(f), from: st.pointee.originalOffset(f, start),
+                    validUTF8: st.pointee.valid(f), s)
             }
             report(result, pattern, f, onFolded: mode & 1 != 0, s)
         }
@@ -394,10 +401,23 @@ extension CompiledPack {
         }
     }
 
+    /// One search, with neither the engine nor the scratch retained (see `RegexSlot`).
+    @inline(__always)
+    static func search(
+        _ engine: Unmanaged<CompiledRegex>, _ text: UnsafeBufferPointer<UInt8>, from start: Int, validUTF8: Bool,
+        _ s: ScanScratch
+    ) -> RegexSearchResult {
+        engine._withUnsafeGuaranteedRef { engine in
+            s.regexScratchRef._withUnsafeGuaranteedRef { scratch in
+                engine.firstMatch(in: text, from: start, validUTF8: validUTF8, scratch: scratch)
+            }
+        }
+    }
+
     /// The leftmost match among anchored attempts at the recorded starts.
     @inline(__always)
     func searchAtStarts(
-        _ anchored: any CompiledRegex, _ i: Int, _ text: UnsafeBufferPointer<UInt8>, _ s: ScanScratch
+        _ anchored: Unmanaged<CompiledRegex>, _ i: Int, _ text: UnsafeBufferPointer<UInt8>, _ s: ScanScratch
     ) -> RegexSearchResult {
         let n = Int(s.regexStartCount[i])
         let starts = s.regexStarts + i * ScanScratch.startCapacity
@@ -416,7 +436,7 @@ extension CompiledPack {
         var previous: Int32 = -1
         for k in 0..<n where starts[k] != previous {
             previous = starts[k]
-            let result = anchored.firstMatch(in: text, from: Int(starts[k]), validUTF8: true, scratch: s.regexScratch)
+            let result = Self.search(anchored, text, from: Int(starts[k]), validUTF8: true, s)
             if case .noMatch = result { continue }
             return result
         }

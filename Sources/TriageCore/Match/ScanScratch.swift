@@ -12,7 +12,9 @@
 /// more than the work itself.
 public final class ScanScratch {
     let pack: CompiledPack
-    let regexScratch: any RegexScratch
+    let regexScratch: RegexScratch
+    /// `regexScratch`, for calls that need not retain it (see `RegexSlot`).
+    let regexScratchRef: Unmanaged<RegexScratch>
     /// Where the time went, when the scratch was made for profiling.
     public let profile: ScanProfile?
 
@@ -50,6 +52,7 @@ public final class ScanScratch {
         self.pack = pack
         profile = profiling ? ScanProfile(pack: pack) : nil
         regexScratch = pack.backend.makeScratch(limits: pack.limits)
+        regexScratchRef = .passUnretained(regexScratch)
         st = .allocate(capacity: 1)
         st.initialize(
             to: ScanState(
