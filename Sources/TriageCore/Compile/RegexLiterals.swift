@@ -778,21 +778,59 @@ final class LiteralSet: Sendable {
                 let (m, n) = (range($0).count, range($1).count)
                 return m < n || (m == n && $0 < $1)
             }
+            // Kept literals, indexed by their first two bytes (one-byte ones
+            // by their byte), so that each literal is checked against those
+            // that can start at each of its positions rather than against
+            // every kept literal: sets of a few hundred literals made the
+            // pairwise scan a seventh of compiling the shipped packs.
             var kept: [Int] = []
+            var oneByte = [Int32](repeating: -1, count: 256)  // byte -> position in `kept`
+            let buckets = 512
+            var head = [Int32](repeating: -1, count: buckets)  // hash of two bytes -> position in `kept`
+            var next: [Int32] = []  // position in `kept` -> next in its bucket
+            func bucket(_ a: UInt8, _ b: UInt8) -> Int { (Int(a) &* 31 &+ Int(b)) & (buckets - 1) }
             var shift = Lead.zero
             for k in byLength {
                 let lit = UnsafeBufferPointer(rebasing: all[range(k)])
-                var redundant = false
-                for j in kept {
-                    let shorter = UnsafeBufferPointer(rebasing: all[range(j)])
-                    if shorter.count >= lit.count { break }
-                    if let at = LiteralSet.firstIndex(of: shorter, in: lit) {
-                        redundant = true
-                        shift = Lead.either([shift, Lead(bytes: ByteSet(lit[..<at]).wholeCharacters, maxLength: at)])
-                        break
+                // The first kept literal (in kept order) that occurs in `lit`, at its first occurrence.
+                // (An empty literal, first in kept order, is in every longer one at 0.)
+                var best = kept.first.map { all[range($0)].isEmpty } == true && !lit.isEmpty ? Int32(0) : Int32.max
+                var bestAt = 0
+                for p in 0..<lit.count where best != 0 {
+                    let single = oneByte[Int(lit[p])]
+                    if single >= 0 && single < best && lit.count > 1 {
+                        best = single
+                        bestAt = p
+                    }
+                    guard p + 1 < lit.count else { continue }
+                    var j = head[bucket(lit[p], lit[p + 1])]
+                    while j >= 0 {
+                        if j < best {
+                            let shorter = UnsafeBufferPointer(rebasing: all[range(kept[Int(j)])])
+                            if shorter.count < lit.count, p + shorter.count <= lit.count,
+                                memcmp(shorter.baseAddress!, lit.baseAddress! + p, shorter.count) == 0
+                            {
+                                best = j
+                                bestAt = p
+                            }
+                        }
+                        j = next[Int(j)]
                     }
                 }
-                if !redundant { kept.append(k) }
+                if best != Int32.max {
+                    shift = Lead.either([shift, Lead(bytes: ByteSet(lit[..<bestAt]).wholeCharacters, maxLength: bestAt)])
+                    continue
+                }
+                let position = Int32(kept.count)
+                kept.append(k)
+                next.append(-1)
+                if lit.count == 1 {
+                    oneByte[Int(lit[0])] = position
+                } else if lit.count > 1 {
+                    let h = bucket(lit[0], lit[1])
+                    next[Int(position)] = head[h]
+                    head[h] = position
+                }
             }
             if kept.count == count && kept == Array(0..<count) { return (self, shift) }
             var out = Builder()
