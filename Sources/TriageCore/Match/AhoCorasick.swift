@@ -1,3 +1,5 @@
+import Dispatch
+
 /// A multi-literal automaton that finds every occurrence of every literal,
 /// overlapping ones included, in one left-to-right pass.
 ///
@@ -113,81 +115,98 @@ public struct AhoCorasick: Sendable {
         }
         let n = label.count
 
-        // Breadth-first: failure links (the longest proper suffix that is a
-        // trie state) and output links (the nearest state on the failure
-        // chain, the state itself excluded, where a literal ends; -1: none).
-        // A state's outputs are its own literals, then its output link's.
-        var fail = [Int32](repeating: 0, count: n)
-        var outLink = [Int32](repeating: -1, count: n)
-        var order: [Int32] = [0]
-        order.reserveCapacity(n)
-        var head = 0
-        while head < order.count {
-            let s = Int(order[head])
-            head += 1
-            var k = firstChild[s]
-            while k >= 0 {
-                let c = label[Int(k)]
-                if s != 0 {
-                    var f = Int(fail[s])
-                    while f != 0 && child(f, c) < 0 { f = Int(fail[f]) }
-                    let t = child(f, c)
-                    fail[Int(k)] = t >= 0 && t != k ? t : 0
-                }
-                let f = Int(fail[Int(k)])
-                outLink[Int(k)] = ownHead[f] >= 0 ? Int32(f) : outLink[f]
-                order.append(k)
-                k = nextSibling[Int(k)]
-            }
-        }
-
-        // Number the states: non-match states first (the root stays 0), then
-        // match states.
-        func hasOutput(_ s: Int) -> Bool { ownHead[s] >= 0 || outLink[s] >= 0 }
-        var newID = [Int32](repeating: 0, count: n)
-        var next: Int32 = 0
-        for s in 0..<n where !hasOutput(s) {
-            newID[s] = next
-            next += 1
-        }
-        let firstMatch = next
+        // The table (11 MB for the shipped packs) is allocated as soon as the
+        // number of states is known, and a second thread touches its pages
+        // while this one computes the links: the page faults, most of the
+        // build's time once the work itself was cheap, overlap that work.
         var outputStart = [UInt32]()
         var outputs = [UInt32]()
-        outputStart.reserveCapacity(n - Int(firstMatch) + 1)
-        var ids = [UInt32]()
-        for s in 0..<n where hasOutput(s) {
-            newID[s] = next
-            next += 1
-            outputStart.append(UInt32(outputs.count))
-            ids.removeAll(keepingCapacity: true)
-            var t = Int32(s)
-            while t >= 0 {
-                var id = ownHead[Int(t)]
-                while id >= 0 {
-                    ids.append(UInt32(id))
-                    id = ownNext[Int(id)]
+        var firstMatch: Int32 = 0
+        let transitions = [UInt32](unsafeUninitializedCapacity: n * stride) { buffer, initialized in
+            nonisolated(unsafe) let table = buffer.baseAddress!  // the toucher writes only before `faulted.wait()`
+            let faulted = DispatchGroup()
+            DispatchQueue.global().async(group: faulted) {
+                var offset = 0
+                let page = 4096 / MemoryLayout<UInt32>.stride
+                while offset < n * stride {
+                    table[offset] = 0
+                    offset += page
                 }
-                t = outLink[Int(t)]
             }
-            // Shortest literal first (the order a left-to-right reader
-            // expects), then by id.
-            ids.sort { literals[Int($0)].count < literals[Int($1)].count || (literals[Int($0)].count == literals[Int($1)].count && $0 < $1) }
-            outputs.append(contentsOf: ids)
-        }
-        outputStart.append(UInt32(outputs.count))
+            // Breadth-first: failure links (the longest proper suffix that is a
+            // trie state) and output links (the nearest state on the failure
+            // chain, the state itself excluded, where a literal ends; -1: none).
+            // A state's outputs are its own literals, then its output link's.
+            var fail = [Int32](repeating: 0, count: n)
+            var outLink = [Int32](repeating: -1, count: n)
+            var order: [Int32] = [0]
+            order.reserveCapacity(n)
+            var head = 0
+            while head < order.count {
+                let s = Int(order[head])
+                head += 1
+                var k = firstChild[s]
+                while k >= 0 {
+                    let c = label[Int(k)]
+                    if s != 0 {
+                        var f = Int(fail[s])
+                        while f != 0 && child(f, c) < 0 { f = Int(fail[f]) }
+                        let t = child(f, c)
+                        fail[Int(k)] = t >= 0 && t != k ? t : 0
+                    }
+                    let f = Int(fail[Int(k)])
+                    outLink[Int(k)] = ownHead[f] >= 0 ? Int32(f) : outLink[f]
+                    order.append(k)
+                    k = nextSibling[Int(k)]
+                }
+            }
 
-        // The DFA, in breadth-first order so that a failure state's row (a
-        // shallower state) is complete before it is copied. The root's
-        // missing transitions stay at the root (0).
-        var table = [UInt32](repeating: 0, count: n * stride)
-        table.withUnsafeMutableBufferPointer { t in
-            let base = t.baseAddress!
+            // Number the states: non-match states first (the root stays 0), then
+            // match states.
+            func hasOutput(_ s: Int) -> Bool { ownHead[s] >= 0 || outLink[s] >= 0 }
+            var newID = [Int32](repeating: 0, count: n)
+            var next: Int32 = 0
+            for s in 0..<n where !hasOutput(s) {
+                newID[s] = next
+                next += 1
+            }
+            firstMatch = next
+            outputStart.reserveCapacity(n - Int(firstMatch) + 1)
+            var ids = [UInt32]()
+            for s in 0..<n where hasOutput(s) {
+                newID[s] = next
+                next += 1
+                outputStart.append(UInt32(outputs.count))
+                ids.removeAll(keepingCapacity: true)
+                var t = Int32(s)
+                while t >= 0 {
+                    var id = ownHead[Int(t)]
+                    while id >= 0 {
+                        ids.append(UInt32(id))
+                        id = ownNext[Int(id)]
+                    }
+                    t = outLink[Int(t)]
+                }
+                // Shortest literal first (the order a left-to-right reader
+                // expects), then by id.
+                ids.sort { literals[Int($0)].count < literals[Int($1)].count || (literals[Int($0)].count == literals[Int($1)].count && $0 < $1) }
+                outputs.append(contentsOf: ids)
+            }
+            outputStart.append(UInt32(outputs.count))
+            faulted.wait()
+
+            // The DFA, in breadth-first order so that a failure state's row (a
+            // shallower state) is complete before it is copied. Every row is
+            // written exactly once, so the table starts uninitialised; the root's
+            // missing transitions stay at the root (0).
             let stride32 = UInt32(stride)
             for s in order {
                 let s = Int(s)
-                let row = base + Int(newID[s]) * stride
-                if s != 0 {
-                    row.update(from: base + Int(newID[Int(fail[s])]) * stride, count: stride)
+                let row = table + Int(newID[s]) * stride
+                if s == 0 {
+                    row.initialize(repeating: 0, count: stride)
+                } else {
+                    row.initialize(from: table + Int(newID[Int(fail[s])]) * stride, count: stride)
                 }
                 var k = firstChild[s]
                 while k >= 0 {
@@ -195,10 +214,11 @@ public struct AhoCorasick: Sendable {
                     k = nextSibling[Int(k)]
                 }
             }
+            initialized = n * stride
         }
 
         self.classes = classOf
-        self.transitions = table
+        self.transitions = transitions
         self.firstMatchState = UInt32(firstMatch) * UInt32(stride)
         self.outputStart = outputStart
         self.outputs = outputs
