@@ -132,28 +132,32 @@ public enum PackLoader {
     /// Parses and decodes each file, then merges the fragments into one pack.
     static func assemble(_ files: [(String, [UInt8])], sourceName: String, hash: String) -> (RulePack?, [PackError]) {
         var errors = [PackError]()
-        var decoder = PackDecoder()
         var fragments = [PackFragment]()
-        // Files parse independently, so on every core (the shipped pack is
-        // 19 files); decoding, which checks across files, stays in order.
-        var parsed = [Result<YAMLNode, YAMLError>?](repeating: nil, count: files.count)
-        parsed.withUnsafeMutableBufferPointer { buf in
+        // Files parse and decode independently (a decoder only collects
+        // errors), so on every core: the shipped pack is 19 files. Fragments
+        // and errors are then taken in file order, as before.
+        var decoded = [Result<(PackFragment, [PackError]), YAMLError>?](repeating: nil, count: files.count)
+        decoded.withUnsafeMutableBufferPointer { buf in
             nonisolated(unsafe) let slots = buf  // each iteration writes its own slot
             DispatchQueue.concurrentPerform(iterations: files.count) { k in
-                slots[k] = Result { () throws(YAMLError) -> YAMLNode in
-                    try YAMLDocument.parse(files[k].1, file: files[k].0)
+                let (file, bytes) = files[k]
+                slots[k] = Result { () throws(YAMLError) -> (PackFragment, [PackError]) in
+                    let root = try YAMLDocument.parse(bytes, file: file)
+                    var decoder = PackDecoder()
+                    let fragment = decoder.decodeFile(root, file: file)
+                    return (fragment, decoder.errors)
                 }
             }
         }
-        for (k, (file, _)) in files.enumerated() {
-            switch parsed[k]! {
-            case .success(let root):
-                fragments.append(decoder.decodeFile(root, file: file))
+        for result in decoded {
+            switch result! {
+            case .success(let (fragment, found)):
+                fragments.append(fragment)
+                errors += found
             case .failure(let error):
                 errors.append(PackError(error.isLimit ? .limitExceeded : .yamlSyntax, error.message, at: error.location))
             }
         }
-        errors += decoder.errors
 
         var pack = RulePack(metadata: PackMetadata(name: "", version: "0.0.0", hash: hash), sources: files.map(\.0))
         var seen: [String: SourceLocation] = [:]

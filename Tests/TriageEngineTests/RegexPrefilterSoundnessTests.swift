@@ -596,6 +596,30 @@ import TriageRegex
         #expect(matches > 3000)
     }
 
+    /// The compiler takes a regex's run-gate shape from the literal analysis
+    /// (`prefilterAndShape`) instead of computing `shape` again; the two must
+    /// agree on every regex: the peer set, its neighbours in both case modes,
+    /// and random regexes over every construct.
+    @Test func analysisShapeIsTheShape() throws {
+        var patterns = Self.peerRegexes + Self.allCases.map(\.pattern)
+        var rng = SplitMix64(seed: 99)
+        for _ in 0..<3000 {
+            var gen = RegexGenerator(rng: rng, atoms: RegexGenerator.atoms + RegexGenerator.classAtoms)
+            patterns.append(gen.alternation(depth: 0))
+            rng = gen.rng
+        }
+        var compared = 0
+        for p in patterns {
+            for caseless in [true, false] {
+                guard let tree = RegexParser.parse(p, caseInsensitive: caseless, options: []) else { continue }
+                compared += 1
+                let analysed = RegexLiteralAnalysis.prefilterAndShape(tree)
+                #expect(analysed.shape == RegexLiteralAnalysis.shape(tree.root), "\(p) caseless: \(caseless)")
+            }
+        }
+        #expect(compared > 5000)
+    }
+
     /// Without UCP, `\w` and the POSIX classes the parser enumerates match
     /// exactly their ASCII members, in either case mode (PCRE2's default
     /// tables classify ASCII only, and caseless matching does not widen them).

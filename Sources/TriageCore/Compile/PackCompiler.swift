@@ -573,18 +573,21 @@ private struct Builder {
             // case-sensitively on the folded text: PCRE2's JIT is about twice
             // as fast without caseless matching.
             caseless = !spec.caseSensitive && !(tree.map(RegexLiteralAnalysis.isFoldInvariant) ?? false)
+            var shape: ByteShape?
             if let declared = spec.prefilter {
                 prefilter = RegexPrefilter(literals: declared.map(CaseFolding.foldedUTF8), atMatchStart: false)
             } else if spec.caseSensitive {
                 prefilter = RegexLiteralAnalysis.prefilter(
                     pattern: spec.text, caseInsensitive: false, options: spec.regexOptions)
+            } else if let tree {
+                (prefilter, shape) = RegexLiteralAnalysis.prefilterAndShape(tree)
             } else {
-                prefilter = tree.flatMap(RegexLiteralAnalysis.prefilter)
+                prefilter = nil
             }
             // A regex may be ruled out, field by field, by the class of bytes
             // its matches are made of, and its search kept to the runs of that
             // class (after the literal prefilter, if any).
-            gate = tree.flatMap(RegexLiteralAnalysis.runGate)
+            gate = tree.flatMap { RegexLiteralAnalysis.runGate($0, shape: shape) }
         }
         let regex = Result { () throws(RegexCompileFailure) -> CompiledRegex in
             try backend.compile(source, options: RegexCompileOptions(caseInsensitive: caseless, options: spec.regexOptions))

@@ -200,12 +200,21 @@ public enum RegexLiteralAnalysis {
 
     /// `prefilter(pattern:caseInsensitive:options:)` for a parsed pattern.
     static func prefilter(_ tree: RegexSyntaxTree) -> RegexPrefilter? {
-        var found = select(info(tree.root), startsAllowed: !tree.resetsMatchStart && !tree.assertsSearchStart)
+        prefilterAndShape(tree).prefilter
+    }
+
+    /// The prefilter and the shape of the whole pattern (what `shape(_:)`
+    /// computes: the analysis tracks shapes for its leads anyway, and a test
+    /// keeps the two equal), from one pass: the run gate needs the shape,
+    /// and computing it apart was an eighth of a pack's regex preparation.
+    static func prefilterAndShape(_ tree: RegexSyntaxTree) -> (prefilter: RegexPrefilter?, shape: ByteShape) {
+        let root = info(tree.root)
+        var found = select(root, startsAllowed: !tree.resetsMatchStart && !tree.assertsSearchStart)
         if tree.resetsMatchStart || tree.assertsSearchStart {
             found?.prefixBytes = nil
             found?.maxPrefixLength = nil
         }
-        return found
+        return (found, root.shape)
     }
 
     /// True when the pattern parses, has no inline option settings, and every literal

@@ -255,10 +255,11 @@ extension RegexLiteralAnalysis {
         return runGate(tree)
     }
 
-    /// `runGate(pattern:caseInsensitive:options:)` for a parsed pattern.
-    static func runGate(_ tree: RegexSyntaxTree) -> RegexRunGate? {
+    /// `runGate(pattern:caseInsensitive:options:)` for a parsed pattern,
+    /// given its shape when already known.
+    static func runGate(_ tree: RegexSyntaxTree, shape known: ByteShape? = nil) -> RegexRunGate? {
         guard !tree.resetsMatchStart, !tree.assertsSearchStart else { return nil }
-        let s = shape(tree.root)
+        let s = known ?? shape(tree.root)
         guard RunGateCost.isSelective(s) else { return nil }
         return RegexRunGate(bytes: s.bytes, minLength: s.minLength, runLocal: looksAtMostOneAhead(tree.root))
     }
