@@ -520,7 +520,21 @@ extension CompiledPack {
         }
         if st.pointee.candidates.count > 1 {
             var candidates = st.pointee.candidates.buffer
-            candidates.sort()
+            if candidates.count <= 32 {
+                // A handful per incident: insertion sort beats the standard
+                // library's merge sort, which showed at 0.8% of a scan.
+                for k in 1..<candidates.count {
+                    let x = candidates[k]
+                    var j = k - 1
+                    while j >= 0 && candidates[j] > x {
+                        candidates[j + 1] = candidates[j]
+                        j -= 1
+                    }
+                    candidates[j + 1] = x
+                }
+            } else {
+                candidates.sort()
+            }
         }
 
         var firedCount = 0
