@@ -136,21 +136,17 @@ public enum PackLoader {
         // Files parse and decode independently (a decoder only collects
         // errors), so on every core: the shipped pack is 19 files. Fragments
         // and errors are then taken in file order, as before.
-        var decoded = [Result<(PackFragment, [PackError]), YAMLError>?](repeating: nil, count: files.count)
-        decoded.withUnsafeMutableBufferPointer { buf in
-            nonisolated(unsafe) let slots = buf  // each iteration writes its own slot
-            DispatchQueue.concurrentPerform(iterations: files.count) { k in
-                let (file, bytes) = files[k]
-                slots[k] = Result { () throws(YAMLError) -> (PackFragment, [PackError]) in
-                    let root = try YAMLDocument.parse(bytes, file: file)
-                    var decoder = PackDecoder()
-                    let fragment = decoder.decodeFile(root, file: file)
-                    return (fragment, decoder.errors)
-                }
+        let decoded = concurrentMap(files.count) { k in
+            let (file, bytes) = files[k]
+            return Result { () throws(YAMLError) -> (PackFragment, [PackError]) in
+                let root = try YAMLDocument.parse(bytes, file: file)
+                var decoder = PackDecoder()
+                let fragment = decoder.decodeFile(root, file: file)
+                return (fragment, decoder.errors)
             }
         }
         for result in decoded {
-            switch result! {
+            switch result {
             case .success(let (fragment, found)):
                 fragments.append(fragment)
                 errors += found

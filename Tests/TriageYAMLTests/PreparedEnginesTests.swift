@@ -1,4 +1,3 @@
-import Dispatch
 import Testing
 import TriageCore
 import TriageRegex
@@ -31,12 +30,12 @@ import TriageYAML
 
         // Prepared on another thread while two threads scan.
         let racing = try PackLoader.compile(path: path, backend: PCRE2Backend())
-        var concurrent: [[Verdict]] = [[], []]
-        concurrent.withUnsafeMutableBufferPointer { buf in
-            nonisolated(unsafe) let slots = buf  // each scanning iteration writes its own slot
-            DispatchQueue.concurrentPerform(iterations: 3) { k in
-                if k == 2 { racing.prepareEngines() } else { slots[k] = Self.verdicts(racing, rows) }
+        let concurrent = concurrentMap(3) { k -> [Verdict] in
+            if k == 2 {
+                racing.prepareEngines()
+                return []
             }
+            return Self.verdicts(racing, rows)
         }
 
         for (k, row) in rows.enumerated() {

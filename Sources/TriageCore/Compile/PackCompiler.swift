@@ -540,14 +540,9 @@ private struct Builder {
         let specs = self.specs
         let backend = self.backend
         let indices = specs.indices.filter { specs[$0].kind != .keyword }
+        let prepared = concurrentMap(indices.count) { k in Self.prepare(specs[indices[k]], backend) }
         var out = [PreparedRegex?](repeating: nil, count: specs.count)
-        out.withUnsafeMutableBufferPointer { buf in
-            nonisolated(unsafe) let slots = buf  // each iteration writes its own slot
-            DispatchQueue.concurrentPerform(iterations: indices.count) { k in
-                let p = indices[k]
-                slots[p] = Self.prepare(specs[p], backend)
-            }
-        }
+        for (k, p) in indices.enumerated() { out[p] = prepared[k] }
         return out
     }
 
