@@ -57,3 +57,48 @@ extension String {
         count >= n ? self : String(repeating: "0", count: n - count) + self
     }
 }
+
+extension CaselessMatching {
+    /// The groups, derived from the standard library's Unicode data: the
+    /// connected components, with at least one non-ASCII member, of the graph
+    /// linking each cased character to its single-scalar lower, upper and
+    /// title case mappings, members ascending, ordered by first member.
+    /// `groupTable` is this, written out. (Here, not in the library: only
+    /// this test needs it.)
+    static func computeGroups() -> [[UInt32]] {
+        var parent: [UInt32: UInt32] = [:]
+        func find(_ x: UInt32) -> UInt32 {
+            var x = x
+            while let p = parent[x], p != x {
+                parent[x] = parent[p]
+                x = p
+            }
+            return x
+        }
+        func link(_ a: UInt32, _ b: UInt32) {
+            if parent[a] == nil { parent[a] = a }
+            if parent[b] == nil { parent[b] = b }
+            let ra = find(a)
+            let rb = find(b)
+            if ra != rb { parent[ra] = rb }
+        }
+        func single(_ s: String) -> UInt32? {
+            var it = s.unicodeScalars.makeIterator()
+            guard let first = it.next(), it.next() == nil else { return nil }
+            return first.value
+        }
+        for v in UInt32(0x41)...0x1FFFF {
+            guard let s = Unicode.Scalar(v) else { continue }
+            let p = s.properties
+            guard p.changesWhenCaseMapped else { continue }
+            for m in [p.lowercaseMapping, p.uppercaseMapping, p.titlecaseMapping] {
+                if let t = single(m), t != v { link(v, t) }
+            }
+        }
+        for (a, b): (UInt32, UInt32) in [(0x0390, 0x1FD3), (0x03B0, 0x1FE3), (0xFB05, 0xFB06)] { link(a, b) }
+        var members: [UInt32: [UInt32]] = [:]
+        for v in parent.keys { members[find(v), default: []].append(v) }
+        return members.values.filter { $0.count > 1 && $0.contains { $0 >= 0x80 } }.map { $0.sorted() }
+            .sorted { $0[0] < $1[0] }
+    }
+}

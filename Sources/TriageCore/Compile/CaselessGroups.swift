@@ -2,12 +2,13 @@
 /// (see `CaselessMatching`), as a table: every group that has a non-ASCII
 /// member, members ascending, each group ended by a 0.
 ///
-/// The table is what `CaselessMatching.computeGroups()` derives from the
-/// Unicode case mappings of the standard library, written out: deriving it
-/// scans 130,000 scalars' properties, about 60 million instructions on the
-/// critical path of every pack compile that meets a non-ASCII letter.
-/// `CaselessGroupsTableTests` recomputes it and fails, printing the new
-/// table, when a Swift release changes the Unicode data.
+/// The table is the connected components of the graph linking each cased
+/// character to its single-scalar lower, upper and title case mappings,
+/// written out: deriving them scans 130,000 scalars' properties, about 60
+/// million instructions on the critical path of every pack compile that
+/// meets a non-ASCII letter. `CaselessGroupsTableTests` derives them from
+/// the standard library and fails, printing the new table, when a Swift
+/// release changes the Unicode data.
 extension CaselessMatching {
     static let groupTable: [UInt32] = [
         0x0049, 0x0069, 0x0131, 0,
