@@ -10,9 +10,9 @@ import TriageCore
 /// A pack's rule ids and the severity names, encoded as JSON strings once,
 /// so that writing a verdict copies bytes instead of escaping text.
 public struct VerdictNames: Sendable {
-    let rules: [[UInt8]]
-    let agents: [[UInt8]]
-    let severities: [[UInt8]]
+    let rules: EncodedNames
+    let agents: EncodedNames
+    let severities: EncodedNames
 
     public init(pack: CompiledPack) {
         func encoded(_ s: String) -> [UInt8] {
@@ -20,9 +20,40 @@ public struct VerdictNames: Sendable {
             w.string(s)
             return w.bytes
         }
-        rules = pack.rules.map { encoded($0.id) }
-        agents = pack.agents.map { encoded($0.id) }
-        severities = Severity.allCases.map { encoded($0.name) }
+        rules = EncodedNames(pack.rules.map { encoded($0.id) })
+        agents = EncodedNames(pack.agents.map { encoded($0.id) })
+        severities = EncodedNames(Severity.allCases.map { encoded($0.name) })
+    }
+}
+
+/// Encoded names laid end to end in memory the table owns. An array of
+/// arrays would hand out each name by copying it, a retain and a release
+/// per name per verdict line; here a name is a pointer and a length.
+final class EncodedNames: @unchecked Sendable {  // immutable after init
+    private let bytes: UnsafeMutablePointer<UInt8>
+    private let starts: UnsafeMutablePointer<Int>
+
+    init(_ names: [[UInt8]]) {
+        let total = names.reduce(0) { $0 + $1.count }
+        bytes = .allocate(capacity: max(total, 1))
+        starts = .allocate(capacity: names.count + 1)
+        var at = 0
+        for (k, name) in names.enumerated() {
+            starts[k] = at
+            (bytes + at).initialize(from: name, count: name.count)
+            at += name.count
+        }
+        starts[names.count] = at
+    }
+
+    deinit {
+        bytes.deallocate()
+        starts.deallocate()
+    }
+
+    @inline(__always)
+    subscript(_ k: Int) -> UnsafeBufferPointer<UInt8> {
+        UnsafeBufferPointer(start: bytes + starts[k], count: starts[k + 1] - starts[k])
     }
 }
 
@@ -42,7 +73,7 @@ extension JSONWriter {
     public mutating func verdictFields(_ v: Verdict, pack: CompiledPack, names: VerdictNames? = nil, evidence: Bool) {
         rawKey("severity")
         if let names {
-            names.severities[v.severity.rawValue].withUnsafeBufferPointer { rawValue($0) }
+            rawValue(names.severities[v.severity.rawValue])
         } else {
             string(v.severity.name)
         }
@@ -55,7 +86,7 @@ extension JSONWriter {
         rawKey("rules")
         beginArray()
         if let names {
-            for r in v.rules { names.rules[r.index].withUnsafeBufferPointer { rawValue($0) } }
+            for r in v.rules { rawValue(names.rules[r.index]) }
         } else {
             for r in v.rules { string(r.id) }
         }
@@ -280,11 +311,9 @@ struct LineCursor {
     }
 
     @inline(__always)
-    mutating func put(_ bytes: [UInt8]) {
-        bytes.withUnsafeBufferPointer { b in
-            p.update(from: b.baseAddress!, count: b.count)
-            p += b.count
-        }
+    mutating func put(_ b: UnsafeBufferPointer<UInt8>) {
+        p.update(from: b.baseAddress!, count: b.count)
+        p += b.count
     }
 
     /// `{"id":…,"severity":…,"score":…,"agents":[`
