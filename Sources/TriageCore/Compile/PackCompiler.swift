@@ -472,7 +472,7 @@ private struct Builder {
                 let r = regexes.count
                 let onFolded = !spec.caseSensitive
                 let anchored = prep.anchored
-                let gate = prep.gate.map(RunGateTable.init)
+                let gate = prep.gate.map { RunGateTable($0) }
                 regexes.append(
                     RegexProgram(
                         pattern: Int32(p), regex: regex, anchored: anchored, onFolded: onFolded,
@@ -583,6 +583,14 @@ private struct Builder {
             // its matches are made of, and its search kept to the runs of that
             // class (after the literal prefilter, if any).
             gate = tree.flatMap { RegexLiteralAnalysis.runGate($0, shape: shape) }
+            // Behind a literal prefilter, a class that takes in the space
+            // runs across words and sentences: the gate rarely rules a field
+            // out, and its scan (branchy, byte by byte) cost more than it
+            // saved, 4 to 8% of classify time on the peer set, since PCRE2's
+            // JIT skips to the bytes that can start a match by itself.
+            if prefilter != nil, let g = gate, g.bytes.contains(UInt8(ascii: " ")) {
+                gate = nil
+            }
         }
         let regex = Result { () throws(RegexCompileFailure) -> CompiledRegex in
             try backend.compile(source, options: RegexCompileOptions(caseInsensitive: caseless, options: spec.regexOptions))
