@@ -287,7 +287,9 @@ final class RegexSlot: Sendable {
 
 /// A run gate as a byte table, searched with probes `minLength` apart: a
 /// probe outside the class rules out every run through it, so in text where
-/// the class is rare the search reads one byte in `minLength`.
+/// the class is rare the search reads one byte in `minLength`. Where the
+/// class is common (most letters), the search classifies 64 bytes at a time
+/// instead (`nextRunByBlocks`).
 ///
 /// A class that owns its table, so the scan holds one reference rather than
 /// copying an array out of an optional for every search.
@@ -299,14 +301,123 @@ final class RunGateTable: @unchecked Sendable {  // immutable after init
     /// character after its run, instead of from the first run to the end.
     @usableFromInline let runLocal: Bool
 
-    init(_ gate: RegexRunGate) {
+    /// Whether `nextRun` classifies 64-byte blocks instead of probing (see
+    /// `init`), with the class as at most four byte ranges, `lo` to
+    /// `lo + span` inclusive.
+    @usableFromInline let byBlocks: Bool
+    @usableFromInline let lo: (SIMD16<UInt8>, SIMD16<UInt8>, SIMD16<UInt8>, SIMD16<UInt8>)
+    @usableFromInline let span: (SIMD16<UInt8>, SIMD16<UInt8>, SIMD16<UInt8>, SIMD16<UInt8>)
+
+    /// `byBlocks` overrides the choice of search, for tests; it is honoured
+    /// only when the class is at most four ranges.
+    init(_ gate: RegexRunGate, byBlocks: Bool? = nil) {
         member = .allocate(capacity: 256)
         for b in 0..<256 { member[b] = gate.bytes.contains(UInt8(b)) }
         minLength = max(gate.minLength, 1)
         runLocal = gate.runLocal
+        var ranges: [(lo: UInt8, span: UInt8)] = []
+        var b = 0
+        while b < 256 {
+            guard member[b] else {
+                b += 1
+                continue
+            }
+            var e = b
+            while e < 255 && member[e + 1] { e += 1 }
+            ranges.append((UInt8(b), UInt8(e - b)))
+            b = e + 1
+        }
+        // Blocks pay where the class holds most letters: runs are words, and
+        // probes land in one nearly every time. A sparse class keeps to
+        // probes, which then read one byte in `minLength`.
+        let letters = (UInt8(ascii: "a")...UInt8(ascii: "z")).filter { gate.bytes.contains($0) }.count
+        self.byBlocks = byBlocks ?? (letters >= 13) && !ranges.isEmpty && ranges.count <= 4
+        // Unused slots repeat the first range: or-ing it in again changes nothing.
+        func range(_ k: Int) -> (SIMD16<UInt8>, SIMD16<UInt8>) {
+            let r = k < ranges.count ? ranges[k] : (ranges.first ?? (0, 0))
+            return (SIMD16(repeating: r.lo), SIMD16(repeating: r.span))
+        }
+        let (l0, s0) = range(0), (l1, s1) = range(1), (l2, s2) = range(2), (l3, s3) = range(3)
+        lo = (l0, l1, l2, l3)
+        span = (s0, s1, s2, s3)
     }
 
     deinit { member.deallocate() }
+
+    /// Bit i set when `v[i]` is in the class.
+    @inline(__always) @usableFromInline
+    func bits(_ v: SIMD16<UInt8>) -> UInt64 {
+        let m = ((v &- lo.0) .<= span.0) .| ((v &- lo.1) .<= span.1) .| ((v &- lo.2) .<= span.2)
+            .| ((v &- lo.3) .<= span.3)
+        // Lanes of 0 or 1, gathered into one byte per eight lanes by a
+        // multiply: lane i lands on bit 56 + i.
+        let w = unsafeBitCast(SIMD16<UInt8>(repeating: 0).replacing(with: 1, where: m), to: SIMD2<UInt64>.self)
+        let gather: UInt64 = 0x0102_0408_1020_4080
+        return ((w[0] &* gather) >> 56) | (((w[1] &* gather) >> 56) << 8)
+    }
+
+    /// Bit i set when `p[i]` is in the class, for 64 bytes.
+    @inline(__always) @usableFromInline
+    func bits64(_ p: UnsafeRawPointer) -> UInt64 {
+        bits(p.loadUnaligned(as: SIMD16<UInt8>.self))
+            | bits(p.loadUnaligned(fromByteOffset: 16, as: SIMD16<UInt8>.self)) << 16
+            | bits(p.loadUnaligned(fromByteOffset: 32, as: SIMD16<UInt8>.self)) << 32
+            | bits(p.loadUnaligned(fromByteOffset: 48, as: SIMD16<UInt8>.self)) << 48
+    }
+
+    /// `nextRun` for a dense class, 64 bytes at a time: where the class is
+    /// most bytes of ordinary text (letters), probes would land in a word
+    /// nearly every time and each would walk it, a branch per byte; here a
+    /// block is classified without branches, and the runs of at least
+    /// `minLength` members are found in its mask by shifts.
+    @usableFromInline
+    func nextRunByBlocks(in text: UnsafeBufferPointer<UInt8>, from: Int) -> (start: Int, end: Int)? {
+        let n = text.count
+        guard let base = text.baseAddress else { return nil }
+        let need = minLength
+        var at = from
+        var carried = 0  // members ending at `at` (from `from` on)
+        var tail = (UInt64(0), UInt64(0), UInt64(0), UInt64(0), UInt64(0), UInt64(0), UInt64(0), UInt64(0))
+        while at < n {
+            let count = min(64, n - at)
+            let valid: UInt64 = count == 64 ? ~0 : (1 << UInt64(count)) &- 1
+            let m: UInt64
+            if count == 64 {
+                m = bits64(UnsafeRawPointer(base + at))
+            } else {
+                m = withUnsafeMutableBytes(of: &tail) { raw in
+                    raw.initializeMemory(as: UInt8.self, repeating: 0)
+                    raw.baseAddress!.copyMemory(from: base + at, byteCount: count)
+                    return bits64(UnsafeRawPointer(raw.baseAddress!))
+                } & valid
+            }
+            var start = -1
+            if carried > 0 && carried + min((~m).trailingZeroBitCount, count) >= need {
+                start = at - carried
+            } else {
+                // Bit i of y: members at i..<i + need, all inside this block.
+                var y = m
+                var covered = 1
+                while covered < need && y != 0 {
+                    let k = min(covered, need - covered)
+                    y &= y >> UInt64(k)
+                    covered += k
+                }
+                if y != 0 { start = at + y.trailingZeroBitCount }
+            }
+            if start >= 0 {
+                var k = start + need
+                while k < n && member[Int(base[k])] { k += 1 }
+                var j = start
+                while j > 0 && base[j] & 0xC0 == 0x80 { j -= 1 }
+                return (j, k)
+            }
+            let gaps = ~m & valid
+            carried = gaps == 0 ? carried + count : count - 1 - (63 - gaps.leadingZeroBitCount)
+            at += count
+        }
+        return nil
+    }
 
     /// The start of the first run of at least `minLength` member bytes (moved
     /// back to a character boundary), or nil when there is none.
@@ -351,6 +462,7 @@ final class RunGateTable: @unchecked Sendable {  // immutable after init
     /// end of the whole run; nil when there is none.
     @inlinable
     func nextRun(in text: UnsafeBufferPointer<UInt8>, from: Int) -> (start: Int, end: Int)? {
+        if byBlocks { return nextRunByBlocks(in: text, from: from) }
         let n = text.count
         let need = minLength
         let m = member

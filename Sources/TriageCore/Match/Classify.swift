@@ -588,7 +588,7 @@ extension CompiledPack {
             // this scan's own), heaviest first, ties in catalogue order.
             let weight = s.agentWeight
             var kept = 0
-            var touched = st.pointee.touchedAgents.buffer
+            let touched = st.pointee.touchedAgents.buffer
             for k in 0..<touched.count {
                 let a = touched[k]
                 let w = weight[Int(a)]
