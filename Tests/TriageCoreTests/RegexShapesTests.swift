@@ -126,23 +126,34 @@ enum Bytes {
 
     /// `local`: whether a search may stop one character after a run (no
     /// `$`, `\z`, `\Z` or lookaround).
-    static func gate(_ chars: String, _ n: Int, nonASCII: Bool = false, local: Bool = true) -> RegexRunGate {
-        RegexRunGate(bytes: Bytes.set(chars, nonASCII: nonASCII), minLength: n, runLocal: local)
+    /// `required`: the bytes every match holds, each as often as it must.
+    static func gate(
+        _ chars: String, _ n: Int, nonASCII: Bool = false, local: Bool = true, required: String = ""
+    ) -> RegexRunGate {
+        RegexRunGate(
+            bytes: Bytes.set(chars, nonASCII: nonASCII), minLength: n, runLocal: local,
+            required: required.utf8.reduce(into: [:]) { $0[$1, default: 0] += 1 })
     }
 
     static let rows: [Row] = [
         // The regexes of a real triage set that have no literal at all.
-        Row(pattern: #"\b[a-z0-9-]+-[a-z0-9]{8,10}-[a-z0-9]{5}\b"#, gate: gate(Bytes.lower + Bytes.digits + "-", 16)),
+        Row(pattern: #"\b[a-z0-9-]+-[a-z0-9]{8,10}-[a-z0-9]{5}\b"#, gate: gate(Bytes.lower + Bytes.digits + "-", 16, required: "--")),
         Row(pattern: #"\b(?:\d{4}[ -]?){3}\d{4}\b"#, gate: gate(Bytes.digits + " -", 16)),
         Row(
             pattern: #"\b[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}\b"#,
-            gate: gate("abcdef" + Bytes.digits + "-", 36)),
+            gate: gate("abcdef" + Bytes.digits + "-", 36, required: "----")),
         // And some that have.
-        Row(pattern: #"\b(?:\d{1,3}\.){3}\d{1,3}\b"#, gate: gate(Bytes.digits + ".", 7)),
-        Row(pattern: #":\d{4,5}\b"#, gate: gate(Bytes.digits + ":", 5)),
-        Row(pattern: #"\b\d{3}-\d{2}-\d{4}\b"#, gate: gate(Bytes.digits + "-", 11)),
-        Row(pattern: #"\bghp_[a-z0-9]{36}\b"#, gate: gate(Bytes.lower + Bytes.digits + "_", 40)),
-        // Zero-width items consume nothing.
+        Row(pattern: #"\b(?:\d{1,3}\.){3}\d{1,3}\b"#, gate: gate(Bytes.digits + ".", 7, required: "...")),
+        Row(pattern: #":\d{4,5}\b"#, gate: gate(Bytes.digits + ":", 5, required: ":")),
+        Row(pattern: #"\b\d{3}-\d{2}-\d{4}\b"#, gate: gate(Bytes.digits + "-", 11, required: "--")),
+        Row(pattern: #"\bghp_[a-z0-9]{36}\b"#, gate: gate(Bytes.lower + Bytes.digits + "_", 40, required: "ghp_")),
+        // Required bytes: what every branch holds, nothing from an optional part.
+        Row(
+            pattern: #"\b[a-z]{4}(?:-x|_x)-[a-z0-9]{12}\b"#,
+            gate: gate(Bytes.lower + Bytes.digits + "-_", 19, required: "x-")),
+        Row(
+            pattern: #"\b[a-z0-9]{10}(?:-v2)?-[a-z0-9]{6}\b"#,
+            gate: gate(Bytes.lower + Bytes.digits + "-", 17, required: "-")),
         // Zero-width items consume nothing; those that look further ahead
         // than one character keep a search from stopping at a run's end.
         Row(pattern: #"(?<=x)\d{8}(?=y)"#, gate: gate(Bytes.digits, 8, local: false)),
@@ -153,8 +164,8 @@ enum Bytes {
         Row(pattern: #"\A\d{8}\b"#, gate: gate(Bytes.digits, 8)),
         // Folded bytes: upper case becomes lower case, `ß` two bytes `ss`, the Kelvin sign `k`.
         Row(pattern: #"[A-F0-9]{16}"#, caseless: false, gate: gate("abcdef" + Bytes.digits, 16)),
-        Row(pattern: #"ß{4}"#, caseless: false, gate: gate("s", 8)),
-        Row(pattern: #"\x{212A}{8}"#, caseless: false, gate: gate("k", 8)),
+        Row(pattern: #"ß{4}"#, caseless: false, gate: gate("s", 8, required: "ssssssss")),
+        Row(pattern: #"\x{212A}{8}"#, caseless: false, gate: gate("k", 8, required: "kkkkkkkk")),
         Row(pattern: #"[éè0-9]{10}"#, gate: gate(Bytes.digits, 10, nonASCII: true)),
         Row(pattern: #"\h{4}"#, gate: gate(" \t", 4, nonASCII: true)),
         Row(pattern: #"[[:xdigit:]]{8}"#, gate: gate("abcdef" + Bytes.digits, 8)),

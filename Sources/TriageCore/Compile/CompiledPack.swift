@@ -300,6 +300,9 @@ final class RunGateTable: @unchecked Sendable {  // immutable after init
     /// `RegexRunGate.runLocal`: search run by run, each search ending one
     /// character after its run, instead of from the first run to the end.
     @usableFromInline let runLocal: Bool
+    /// Up to two of `RegexRunGate.required`, the most repeated first, as
+    /// (byte, count); a count of 0 checks nothing.
+    @usableFromInline let required: (byte: UInt8, count: Int, byte2: UInt8, count2: Int)
 
     /// Whether `nextRun` classifies 64-byte blocks instead of probing (see
     /// `init`), with the class as at most four byte ranges, `lo` to
@@ -315,6 +318,11 @@ final class RunGateTable: @unchecked Sendable {  // immutable after init
         for b in 0..<256 { member[b] = gate.bytes.contains(UInt8(b)) }
         minLength = max(gate.minLength, 1)
         runLocal = gate.runLocal
+        let most = gate.required.sorted { ($0.value, $1.key) > ($1.value, $0.key) }
+        required = (
+            most.first?.key ?? 0, most.first?.value ?? 0, most.dropFirst().first?.key ?? 0,
+            most.dropFirst().first?.value ?? 0
+        )
         var ranges: [(lo: UInt8, span: UInt8)] = []
         var b = 0
         while b < 256 {
@@ -441,6 +449,12 @@ final class RunGateTable: @unchecked Sendable {  // immutable after init
         guard var run = nextRun(in: text, from: start) else { return nil }
         guard runLocal else { return regex.firstMatch(in: text, from: run.start, validUTF8: true, scratch: scratch) }
         while true {
+            if !holdsRequired(text, run) {
+                // Too few of a byte every match holds: no match in this run.
+                guard let next = nextRun(in: text, from: run.end) else { return .noMatch }
+                run = next
+                continue
+            }
             // One whole character past the run, for \b and \B to look at.
             var end = run.end
             if end < text.count {
@@ -455,6 +469,20 @@ final class RunGateTable: @unchecked Sendable {  // immutable after init
             }
             return result
         }
+    }
+
+    /// Whether `text[run]` holds the required bytes as often as every match does.
+    @inlinable
+    func holdsRequired(_ text: UnsafeBufferPointer<UInt8>, _ run: (start: Int, end: Int)) -> Bool {
+        guard required.count > 0 else { return true }
+        var n = 0
+        var n2 = 0
+        for k in run.start..<run.end {
+            let b = text[k]
+            n &+= b == required.byte ? 1 : 0
+            n2 &+= b == required.byte2 ? 1 : 0
+        }
+        return n >= required.count && (required.count2 == 0 || n2 >= required.count2)
     }
 
     /// The first run of at least `minLength` member bytes that starts at or

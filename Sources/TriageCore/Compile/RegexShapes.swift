@@ -168,11 +168,16 @@ public struct RegexRunGate: Sendable, Hashable {
     /// subject cut one character after the run matches inside the run
     /// exactly as the whole text does.
     public var runLocal: Bool
+    /// Bytes every match holds, with how many times at least (from the
+    /// characters a match cannot do without, such as the two hyphens of
+    /// `[a-z]+-[a-z0-9]{8}-[a-z0-9]{5}`): a run with fewer cannot hold a match.
+    public var required: [UInt8: Int]
 
-    public init(bytes: ByteSet, minLength: Int, runLocal: Bool = false) {
+    public init(bytes: ByteSet, minLength: Int, runLocal: Bool = false, required: [UInt8: Int] = [:]) {
         self.bytes = bytes
         self.minLength = minLength
         self.runLocal = runLocal
+        self.required = required
     }
 
     /// The start of the first run of at least `minLength` bytes of `bytes` in
@@ -261,7 +266,39 @@ extension RegexLiteralAnalysis {
         guard !tree.resetsMatchStart, !tree.assertsSearchStart else { return nil }
         let s = known ?? shape(tree.root)
         guard RunGateCost.isSelective(s) else { return nil }
-        return RegexRunGate(bytes: s.bytes, minLength: s.minLength, runLocal: looksAtMostOneAhead(tree.root))
+        return RegexRunGate(
+            bytes: s.bytes, minLength: s.minLength, runLocal: looksAtMostOneAhead(tree.root),
+            required: requiredBytes(tree.root))
+    }
+
+    /// For each byte, how many times at least every match of `node` holds it
+    /// in the folded text; bytes that some match may lack are left out.
+    static func requiredBytes(_ node: RegexNode) -> [UInt8: Int] {
+        switch node {
+        case .empty, .assertion, .lookaround, .resetMatchStart, .unknown, .backreference, .set:
+            // Lookarounds consume nothing; a class is left to the shape.
+            return [:]
+        case .char(let c, let caseless):
+            let variants = CaselessMatching.foldedVariants(of: c, caseless: caseless)
+            return common(variants.map { bytes in bytes.reduce(into: [:]) { $0[$1, default: 0] += 1 } })
+        case .concat(let items):
+            return items.reduce(into: [:]) { acc, item in acc.merge(requiredBytes(item), uniquingKeysWith: +) }
+        case .alternation(let branches):
+            return common(branches.map(requiredBytes))
+        case .repetition(let x, let lo, _):
+            return lo == 0 ? [:] : requiredBytes(x).mapValues { $0 * lo }
+        }
+    }
+
+    /// The counts every one of `alternatives` guarantees: the least of each byte's.
+    private static func common(_ alternatives: [[UInt8: Int]]) -> [UInt8: Int] {
+        guard var acc = alternatives.first else { return [:] }
+        for other in alternatives.dropFirst() {
+            acc = acc.reduce(into: [:]) { kept, entry in
+                if let n = other[entry.key] { kept[entry.key] = min(entry.value, n) }
+            }
+        }
+        return acc
     }
 
     /// True when nothing in `node` reads past the character after a match:
