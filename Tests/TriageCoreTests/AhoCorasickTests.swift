@@ -26,10 +26,15 @@ import Testing
         (["\u{0}", "\u{FF}"], "a\u{0}b"),
     ]
 
-    @Test(arguments: tables)
-    func findsEveryOccurrence(literals: [String], text: String) {
+    /// Both cell widths: 16-bit state numbers and 32-bit row offsets.
+    static let widths = [true, false]
+
+    @Test(arguments: tables, widths)
+    func findsEveryOccurrence(table: ([String], String), narrow: Bool) {
+        let (literals, text) = table
         let lits = literals.map { Array($0.utf8) }
-        let ac = AhoCorasick(literals: lits)
+        let ac = AhoCorasick(literals: lits, narrowCells: narrow)
+        #expect(ac.isNarrow == narrow)
         let t = Array(text.utf8)
         let got = t.withUnsafeBufferPointer { ac.occurrences(in: $0) }.map { ($0.literal, $0.end) }
         let want = Self.naive(lits, t)
@@ -38,15 +43,15 @@ import Testing
 
     /// Random literal sets over a small alphabet (many overlaps) against the naive search,
     /// with a tiny hit buffer so that resuming mid-text is exercised.
-    @Test(arguments: 0..<40)
-    func randomAgainstNaive(seed: Int) {
+    @Test(arguments: 0..<40, widths)
+    func randomAgainstNaive(seed: Int, narrow: Bool) {
         var rng = SplitMix64(seed: UInt64(seed) &+ 1)
         let alphabet = Array("abc-1 ".utf8)
         let lits = (0..<(1 + Int(rng.next() % 30))).map { _ in
             (0..<(1 + Int(rng.next() % 5))).map { _ in alphabet[Int(rng.next() % UInt64(alphabet.count))] }
         }
         let text = (0..<Int(rng.next() % 300)).map { _ in alphabet[Int(rng.next() % UInt64(alphabet.count))] }
-        let ac = AhoCorasick(literals: lits)
+        let ac = AhoCorasick(literals: lits, narrowCells: narrow)
         var got = [(Int, Int)]()
         text.withUnsafeBufferPointer { t in
             var position = 0
@@ -64,5 +69,68 @@ import Testing
         let want = Self.naive(lits, text)
         #expect(got.map { "\($0.0)@\($0.1)" } == want.map { "\($0.0)@\($0.1)" })
     }
-}
 
+    /// Two streams over the halves of a text, the second starting early by
+    /// the longest literal less one, find what one stream finds: the first
+    /// half's hits, then the second's after the cut.
+    @Test(arguments: 0..<40, widths)
+    func pairedScanAgainstNaive(seed: Int, narrow: Bool) {
+        var rng = SplitMix64(seed: UInt64(seed) &+ 7)
+        let alphabet = Array("abc-1 ".utf8)
+        let lits = (0..<(1 + Int(rng.next() % 30))).map { _ in
+            (0..<(1 + Int(rng.next() % 6))).map { _ in alphabet[Int(rng.next() % UInt64(alphabet.count))] }
+        }
+        let text = (0..<(40 + Int(rng.next() % 400))).map { _ in alphabet[Int(rng.next() % UInt64(alphabet.count))] }
+        let ac = AhoCorasick(literals: lits, narrowCells: narrow)
+        var got = [(Int, Int)]()
+        text.withUnsafeBufferPointer { t in
+            let capacity = 4 + Int(rng.next() % 8)
+            let hitsA = UnsafeMutablePointer<UInt64>.allocate(capacity: capacity)
+            let hitsB = UnsafeMutablePointer<UInt64>.allocate(capacity: capacity)
+            defer {
+                hitsA.deallocate()
+                hitsB.deallocate()
+            }
+            let mid = t.count / 2
+            var a = ScanCursor(position: 0)
+            var b = ScanCursor(position: max(0, mid - (ac.maxLiteralLength - 1)))
+            var na = 0
+            var nb = 0
+            var second = [(Int, Int)]()
+            func drain(_ hits: UnsafeMutablePointer<UInt64>, _ n: inout Int, into out: inout [(Int, Int)]) {
+                for h in 0..<n {
+                    let end = Int(hits[h] & 0xFFFF_FFFF)
+                    ac.forEachLiteral(ofRow: Int(hits[h] >> 32)) { out.append(($0, end)) }
+                }
+                n = 0
+            }
+            while a.position < mid && b.position < t.count {
+                ac.scanPair(
+                    t, a: &a, aEnd: mid, b: &b, bFrom: mid, hitsA: hitsA, countA: &na, hitsB: hitsB, countB: &nb,
+                    capacity: capacity)
+                drain(hitsA, &na, into: &got)
+                drain(hitsB, &nb, into: &second)
+            }
+            // Whatever either stream has left, one at a time.
+            var state = a.state
+            var position = a.position
+            while position < mid {
+                let n = ac.scan(UnsafeBufferPointer(rebasing: t[..<mid]), from: &position, state: &state, hits: hitsA, capacity: capacity)
+                var k = n
+                drain(hitsA, &k, into: &got)
+            }
+            state = b.state
+            position = b.position
+            while position < t.count {
+                let n = ac.scan(t, from: &position, state: &state, hits: hitsB, capacity: capacity)
+                var rest = [(Int, Int)]()
+                var k = n
+                drain(hitsB, &k, into: &rest)
+                second += rest.filter { $0.1 > mid }
+            }
+            got += second
+        }
+        let want = Self.naive(lits, text)
+        #expect(got.map { "\($0.0)@\($0.1)" } == want.map { "\($0.0)@\($0.1)" })
+    }
+}

@@ -9,8 +9,13 @@ import Dispatch
 ///
 /// - **Byte classes.** Bytes that no literal distinguishes share a class, so a
 ///   row has one entry per class (typically 30 to 60) instead of 256.
-/// - **Premultiplied state ids.** A state id is its row offset in the flat
-///   transition table, saving a multiply per byte.
+/// - **Narrow cells.** With fewer than 65,536 states, a cell is a 16-bit
+///   state number and the row offset costs a multiply per byte; the table is
+///   half the size, which matters more: the scan's loads are mostly cache
+///   misses once the table outgrows the core's caches (12 MB for the shipped
+///   packs as 32-bit cells), and a half-size table is also half the page
+///   faults to build. Larger automata keep 32-bit cells holding the row
+///   offset itself (premultiplied), which needs no multiply.
 /// - **Match states last.** States are renumbered so that every state with an
 ///   output has an id at or above `firstMatchState`; the hot loop tests one
 ///   integer per byte and only then looks up outputs.
@@ -20,10 +25,14 @@ import Dispatch
 public struct AhoCorasick: Sendable {
     /// For each byte, its class.
     @usableFromInline let classes: [UInt8]
-    /// Row-major transitions: `transitions[state + class]` is the next state (premultiplied).
-    @usableFromInline let transitions: [UInt32]
-    @usableFromInline let firstMatchState: UInt32
-    /// For a match state `s`, `outputs[outputStart[(s - firstMatchState) / stride] ..< ...+1]`
+    /// Row-major transitions, one table or the other (see `TransitionCell`):
+    /// 16-bit state numbers, or 32-bit premultiplied row offsets.
+    @usableFromInline let narrow: [UInt16]
+    @usableFromInline let wide: [UInt32]
+    @usableFromInline let isNarrow: Bool
+    /// The number of the first match state: states at or past it have outputs.
+    @usableFromInline let firstMatchState: Int
+    /// For match state number `s`, `outputs[outputStart[s - firstMatchState] ..< ...+1]`
     /// are the ids of the literals that end there.
     @usableFromInline let outputStart: [UInt32]
     @usableFromInline let outputs: [UInt32]
@@ -34,9 +43,11 @@ public struct AhoCorasick: Sendable {
     @usableFromInline let stride: Int
 
     public var literalCount: Int { literalLengths.count }
-    public var stateCount: Int { transitions.count / max(stride, 1) }
+    public var stateCount: Int { (isNarrow ? narrow.count : wide.count) / max(stride, 1) }
     /// Bytes held by the tables, for reporting.
-    public var memoryBytes: Int { transitions.count * 4 + outputs.count * 4 + outputStart.count * 4 + 256 }
+    public var memoryBytes: Int {
+        narrow.count * 2 + wide.count * 4 + outputs.count * 4 + outputStart.count * 4 + 256
+    }
 
     /// Builds the automaton. Literals must be non-empty; duplicates are fine
     /// (each keeps its own id and is reported).
@@ -45,7 +56,10 @@ public struct AhoCorasick: Sendable {
     /// letter (they are case-folded), and the bytes `A`-`Z` of the text are
     /// read as `a`-`z`: an ASCII text can then be scanned without folding it
     /// first, for the price of nothing (the byte-class table does the folding).
-    public init(literals: [[UInt8]], asciiCaseInsensitive: Bool = false) {
+    ///
+    /// `narrowCells` overrides the choice of cell width, for tests; narrow
+    /// cells are used only when every state number fits.
+    public init(literals: [[UInt8]], asciiCaseInsensitive: Bool = false, narrowCells: Bool? = nil) {
         precondition(literals.allSatisfy { !$0.isEmpty }, "empty literal")
 
         // Byte classes: bytes used in literals get their own class, all other
@@ -122,12 +136,13 @@ public struct AhoCorasick: Sendable {
         var outputStart = [UInt32]()
         var outputs = [UInt32]()
         var firstMatch: Int32 = 0
-        let transitions = [UInt32](unsafeUninitializedCapacity: n * stride) { buffer, initialized in
+        func makeTable<Cell: TransitionCell>(_: Cell.Type) -> [Cell] {
+          [Cell](unsafeUninitializedCapacity: n * stride) { buffer, initialized in
             nonisolated(unsafe) let table = buffer.baseAddress!  // the toucher writes only before `faulted.wait()`
             let faulted = DispatchGroup()
             DispatchQueue.global().async(group: faulted) {
                 var offset = 0
-                let page = 4096 / MemoryLayout<UInt32>.stride
+                let page = 4096 / MemoryLayout<Cell>.stride
                 while offset < n * stride {
                     table[offset] = 0
                     offset += page
@@ -199,7 +214,6 @@ public struct AhoCorasick: Sendable {
             // shallower state) is complete before it is copied. Every row is
             // written exactly once, so the table starts uninitialised; the root's
             // missing transitions stay at the root (0).
-            let stride32 = UInt32(stride)
             for s in order {
                 let s = Int(s)
                 let row = table + Int(newID[s]) * stride
@@ -210,16 +224,19 @@ public struct AhoCorasick: Sendable {
                 }
                 var k = firstChild[s]
                 while k >= 0 {
-                    row[Int(label[Int(k)])] = UInt32(newID[Int(k)]) &* stride32
+                    row[Int(label[Int(k)])] = Cell.cell(state: Int(newID[Int(k)]), stride: stride)
                     k = nextSibling[Int(k)]
                 }
             }
             initialized = n * stride
+          }
         }
 
+        isNarrow = (narrowCells ?? true) && n <= Int(UInt16.max) + 1
+        narrow = isNarrow ? makeTable(UInt16.self) : []
+        wide = isNarrow ? [] : makeTable(UInt32.self)
         self.classes = classOf
-        self.transitions = transitions
-        self.firstMatchState = UInt32(firstMatch) * UInt32(stride)
+        self.firstMatchState = Int(firstMatch)
         self.outputStart = outputStart
         self.outputs = outputs
         self.literalLengths = literals.map { Int32($0.count) }
@@ -240,32 +257,39 @@ public struct AhoCorasick: Sendable {
         _ text: UnsafeBufferPointer<UInt8>, from position: inout Int, state: inout UInt32,
         hits: UnsafeMutablePointer<UInt64>, capacity: Int
     ) -> Int {
-        guard let base = text.baseAddress, !transitions.isEmpty else {
+        isNarrow
+            ? narrow.withUnsafeBufferPointer { scan(text, $0, from: &position, state: &state, hits: hits, capacity: capacity) }
+            : wide.withUnsafeBufferPointer { scan(text, $0, from: &position, state: &state, hits: hits, capacity: capacity) }
+    }
+
+    @inlinable
+    func scan<Cell: TransitionCell>(
+        _ text: UnsafeBufferPointer<UInt8>, _ table: UnsafeBufferPointer<Cell>, from position: inout Int,
+        state: inout UInt32, hits: UnsafeMutablePointer<UInt64>, capacity: Int
+    ) -> Int {
+        guard let base = text.baseAddress, let next = table.baseAddress else {
             position = text.count
             return 0
         }
         return classes.withUnsafeBufferPointer { cls in
-            transitions.withUnsafeBufferPointer { tr in
-                let firstMatch = firstMatchState
-                let stride32 = UInt32(stride)
-                let classOf = cls.baseAddress!
-                let next = tr.baseAddress!
-                var s = state
-                var p = UnsafePointer(base + position)
-                let end = UnsafePointer(base + text.count)
-                var count = 0
-                while p < end {
-                    AhoCorasick.advance(&p, &s, end, classOf, next, firstMatch)
-                    if s >= firstMatch {
-                        hits[count] = (UInt64((s &- firstMatch) / stride32) << 32) | UInt64(p - base)
-                        count &+= 1
-                        if count == capacity { break }
-                    }
+            let stride = self.stride
+            let firstMatch = Cell.cell(state: firstMatchState, stride: stride)
+            let classOf = cls.baseAddress!
+            var s = Cell(truncatingIfNeeded: state)
+            var p = UnsafePointer(base + position)
+            let end = UnsafePointer(base + text.count)
+            var count = 0
+            while p < end {
+                AhoCorasick.advance(&p, &s, end, classOf, next, firstMatch, stride)
+                if s >= firstMatch {
+                    hits[count] = (UInt64(Cell.row(s, from: firstMatch, stride: stride)) << 32) | UInt64(p - base)
+                    count &+= 1
+                    if count == capacity { break }
                 }
-                position = p - base
-                state = s
-                return count
             }
+            position = p - base
+            state = UInt32(s)
+            return count
         }
     }
 
@@ -286,43 +310,61 @@ public struct AhoCorasick: Sendable {
         hitsA: UnsafeMutablePointer<UInt64>, countA: inout Int, hitsB: UnsafeMutablePointer<UInt64>, countB: inout Int,
         capacity: Int
     ) {
-        guard let base = text.baseAddress, !transitions.isEmpty else { return }
-        classes.withUnsafeBufferPointer { cls in
-            transitions.withUnsafeBufferPointer { tr in
-                let firstMatch = firstMatchState
-                let stride32 = UInt32(stride)
-                let classOf = cls.baseAddress!
-                let next = tr.baseAddress!
-                var sa = a.state
-                var sb = b.state
-                var pa = base + a.position
-                var pb = base + b.position
-                var na = countA
-                var nb = countB
-                // Bounds are checked once: the loop runs a fixed number of
-                // steps, and the two match tests share one rarely taken branch.
-                let steps = min(aEnd - a.position, text.count - b.position)
-                let stop = pa + max(steps, 0)
-                let bFromPointer = base + bFrom
-                while pa < stop {
-                    AhoCorasick.advancePair(&pa, &pb, &sa, &sb, stop, classOf, next, firstMatch)
-                    if max(sa, sb) >= firstMatch {
-                        if sa >= firstMatch {
-                            hitsA[na] = (UInt64((sa &- firstMatch) / stride32) << 32) | UInt64(pa - base)
-                            na &+= 1
-                        }
-                        if sb >= firstMatch && pb > bFromPointer {
-                            hitsB[nb] = (UInt64((sb &- firstMatch) / stride32) << 32) | UInt64(pb - base)
-                            nb &+= 1
-                        }
-                        if na >= capacity - 1 || nb >= capacity - 1 { break }
-                    }
-                }
-                a = ScanCursor(position: pa - base, state: sa)
-                b = ScanCursor(position: pb - base, state: sb)
-                countA = na
-                countB = nb
+        if isNarrow {
+            narrow.withUnsafeBufferPointer {
+                scanPair(
+                    text, $0, a: &a, aEnd: aEnd, b: &b, bFrom: bFrom, hitsA: hitsA, countA: &countA, hitsB: hitsB,
+                    countB: &countB, capacity: capacity)
             }
+        } else {
+            wide.withUnsafeBufferPointer {
+                scanPair(
+                    text, $0, a: &a, aEnd: aEnd, b: &b, bFrom: bFrom, hitsA: hitsA, countA: &countA, hitsB: hitsB,
+                    countB: &countB, capacity: capacity)
+            }
+        }
+    }
+
+    @inlinable
+    func scanPair<Cell: TransitionCell>(
+        _ text: UnsafeBufferPointer<UInt8>, _ table: UnsafeBufferPointer<Cell>, a: inout ScanCursor, aEnd: Int,
+        b: inout ScanCursor, bFrom: Int, hitsA: UnsafeMutablePointer<UInt64>, countA: inout Int,
+        hitsB: UnsafeMutablePointer<UInt64>, countB: inout Int, capacity: Int
+    ) {
+        guard let base = text.baseAddress, let next = table.baseAddress else { return }
+        classes.withUnsafeBufferPointer { cls in
+            let stride = self.stride
+            let firstMatch = Cell.cell(state: firstMatchState, stride: stride)
+            let classOf = cls.baseAddress!
+            var sa = Cell(truncatingIfNeeded: a.state)
+            var sb = Cell(truncatingIfNeeded: b.state)
+            var pa = base + a.position
+            var pb = base + b.position
+            var na = countA
+            var nb = countB
+            // Bounds are checked once: the loop runs a fixed number of
+            // steps, and the two match tests share one rarely taken branch.
+            let steps = min(aEnd - a.position, text.count - b.position)
+            let stop = pa + max(steps, 0)
+            let bFromPointer = base + bFrom
+            while pa < stop {
+                AhoCorasick.advancePair(&pa, &pb, &sa, &sb, stop, classOf, next, firstMatch, stride)
+                if max(sa, sb) >= firstMatch {
+                    if sa >= firstMatch {
+                        hitsA[na] = (UInt64(Cell.row(sa, from: firstMatch, stride: stride)) << 32) | UInt64(pa - base)
+                        na &+= 1
+                    }
+                    if sb >= firstMatch && pb > bFromPointer {
+                        hitsB[nb] = (UInt64(Cell.row(sb, from: firstMatch, stride: stride)) << 32) | UInt64(pb - base)
+                        nb &+= 1
+                    }
+                    if na >= capacity - 1 || nb >= capacity - 1 { break }
+                }
+            }
+            a = ScanCursor(position: pa - base, state: UInt32(sa))
+            b = ScanCursor(position: pb - base, state: UInt32(sb))
+            countA = na
+            countB = nb
         }
     }
 
@@ -332,17 +374,18 @@ public struct AhoCorasick: Sendable {
     /// store-and-reload would lengthen the chain of dependent loads that
     /// bounds the scan.
     @inline(never) @usableFromInline
-    static func advancePair(
-        _ pa: inout UnsafePointer<UInt8>, _ pb: inout UnsafePointer<UInt8>, _ sa: inout UInt32, _ sb: inout UInt32,
-        _ stop: UnsafePointer<UInt8>, _ classOf: UnsafePointer<UInt8>, _ next: UnsafePointer<UInt32>, _ firstMatch: UInt32
+    static func advancePair<Cell: TransitionCell>(
+        _ pa: inout UnsafePointer<UInt8>, _ pb: inout UnsafePointer<UInt8>, _ sa: inout Cell, _ sb: inout Cell,
+        _ stop: UnsafePointer<UInt8>, _ classOf: UnsafePointer<UInt8>, _ next: UnsafePointer<Cell>, _ firstMatch: Cell,
+        _ stride: Int
     ) {
         var a = pa
         var b = pb
         var x = sa
         var y = sb
         while a < stop {
-            x = next[Int(x) &+ Int(classOf[Int(a.pointee)])]
-            y = next[Int(y) &+ Int(classOf[Int(b.pointee)])]
+            x = next[Cell.rowOffset(x, stride: stride) &+ Int(classOf[Int(a.pointee)])]
+            y = next[Cell.rowOffset(y, stride: stride) &+ Int(classOf[Int(b.pointee)])]
             a += 1
             b += 1
             if max(x, y) >= firstMatch { break }
@@ -355,14 +398,14 @@ public struct AhoCorasick: Sendable {
 
     /// The single-stream inner loop, on the same terms as `advancePair`.
     @inline(never) @usableFromInline
-    static func advance(
-        _ p: inout UnsafePointer<UInt8>, _ s: inout UInt32, _ end: UnsafePointer<UInt8>, _ classOf: UnsafePointer<UInt8>,
-        _ next: UnsafePointer<UInt32>, _ firstMatch: UInt32
+    static func advance<Cell: TransitionCell>(
+        _ p: inout UnsafePointer<UInt8>, _ s: inout Cell, _ end: UnsafePointer<UInt8>, _ classOf: UnsafePointer<UInt8>,
+        _ next: UnsafePointer<Cell>, _ firstMatch: Cell, _ stride: Int
     ) {
         var q = p
         var x = s
         while q < end {
-            x = next[Int(x) &+ Int(classOf[Int(q.pointee)])]
+            x = next[Cell.rowOffset(x, stride: stride) &+ Int(classOf[Int(q.pointee)])]
             q += 1
             if x >= firstMatch { break }
         }
@@ -397,6 +440,34 @@ public struct AhoCorasick: Sendable {
             }
         }
         return out
+    }
+}
+
+/// A transition-table cell: what it stores for a state, and how the scan
+/// finds that state's row from it.
+@usableFromInline
+protocol TransitionCell: FixedWidthInteger, UnsignedInteger {
+    /// The cell that leads to state number `state`.
+    static func cell(state: Int, stride: Int) -> Self
+    /// The offset of the row of the state a cell leads to.
+    static func rowOffset(_ cell: Self, stride: Int) -> Int
+    /// The outputs row of a match state (`outputStart` index).
+    static func row(_ cell: Self, from firstMatch: Self, stride: Int) -> Int
+}
+
+/// The state number itself; the scan multiplies by the stride.
+extension UInt16: TransitionCell {
+    @inlinable static func cell(state: Int, stride: Int) -> UInt16 { UInt16(state) }
+    @inlinable static func rowOffset(_ cell: UInt16, stride: Int) -> Int { Int(cell) &* stride }
+    @inlinable static func row(_ cell: UInt16, from firstMatch: UInt16, stride: Int) -> Int { Int(cell &- firstMatch) }
+}
+
+/// The row offset, premultiplied.
+extension UInt32: TransitionCell {
+    @inlinable static func cell(state: Int, stride: Int) -> UInt32 { UInt32(state * stride) }
+    @inlinable static func rowOffset(_ cell: UInt32, stride: Int) -> Int { Int(cell) }
+    @inlinable static func row(_ cell: UInt32, from firstMatch: UInt32, stride: Int) -> Int {
+        Int(cell &- firstMatch) / stride
     }
 }
 
