@@ -133,4 +133,17 @@ import Testing
         let want = Self.naive(lits, text)
         #expect(got.map { "\($0.0)@\($0.1)" } == want.map { "\($0.0)@\($0.1)" })
     }
+
+    /// Cells are narrow only for a table far past the caches, and only when
+    /// every state number fits in 16 bits.
+    @Test func cellWidthFollowsTableSize() {
+        #expect(!AhoCorasick(literals: [Array("timeout".utf8), Array("refused".utf8)]).isNarrow)
+        var rng = SplitMix64(seed: 3)
+        let alphabet = (UInt8(0x21)...UInt8(0x7E)).map { $0 }
+        let many = (0..<2000).map { _ in (0..<8).map { _ in alphabet[Int(rng.next() % UInt64(alphabet.count))] } }
+        let big = AhoCorasick(literals: many)
+        #expect(big.stateCount < 65536)
+        #expect(big.stateCount * alphabet.count * 4 > 4 << 20)
+        #expect(big.isNarrow)
+    }
 }
