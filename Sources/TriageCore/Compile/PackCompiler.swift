@@ -582,7 +582,7 @@ private struct Builder {
             // A regex may be ruled out, field by field, by the class of bytes
             // its matches are made of, and its search kept to the runs of that
             // class (after the literal prefilter, if any).
-            gate = tree.flatMap { RegexLiteralAnalysis.runGate($0, shape: shape) }
+            gate = tree.flatMap { RegexLiteralAnalysis.runGate($0, shape: shape, required: prefilter == nil) }
             // Behind a literal prefilter, a class that takes in the space
             // runs across words and sentences: the gate rarely rules a field
             // out, and its scan (branchy, byte by byte) cost more than it

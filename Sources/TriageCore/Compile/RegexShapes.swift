@@ -262,13 +262,17 @@ extension RegexLiteralAnalysis {
 
     /// `runGate(pattern:caseInsensitive:options:)` for a parsed pattern,
     /// given its shape when already known.
-    static func runGate(_ tree: RegexSyntaxTree, shape known: ByteShape? = nil) -> RegexRunGate? {
+    /// `required`: whether to find the bytes every match holds (see
+    /// `RegexRunGate.required`); the compiler asks only where the gate is a
+    /// regex's one filter, as the analysis is a tenth of a pack's compile.
+    static func runGate(_ tree: RegexSyntaxTree, shape known: ByteShape? = nil, required: Bool = true) -> RegexRunGate? {
         guard !tree.resetsMatchStart, !tree.assertsSearchStart else { return nil }
         let s = known ?? shape(tree.root)
         guard RunGateCost.isSelective(s) else { return nil }
+        let local = looksAtMostOneAhead(tree.root)
         return RegexRunGate(
-            bytes: s.bytes, minLength: s.minLength, runLocal: looksAtMostOneAhead(tree.root),
-            required: requiredBytes(tree.root))
+            bytes: s.bytes, minLength: s.minLength, runLocal: local,
+            required: required && local ? requiredBytes(tree.root) : [:])
     }
 
     /// For each byte, how many times at least every match of `node` holds it
@@ -279,6 +283,10 @@ extension RegexLiteralAnalysis {
             // Lookarounds consume nothing; a class is left to the shape.
             return [:]
         case .char(let c, let caseless):
+            if c.isASCII {
+                let b = UInt8(c.value)
+                return [b &+ (b &- 0x41 < 26 ? 0x20 : 0): 1]
+            }
             let variants = CaselessMatching.foldedVariants(of: c, caseless: caseless)
             return common(variants.map { bytes in bytes.reduce(into: [:]) { $0[$1, default: 0] += 1 } })
         case .concat(let items):
