@@ -75,7 +75,7 @@ for line in open(sys.argv[2]):
 print(f"agreement: {same} of {n} incidents fire exactly the pattern ids Hyperscan reports ({100 * same / n:.3f}%)")
 PY
 
-say "timing (hyperfine, $RUNS runs each, interleaved by hyperfine's order)…"
+say "timing (hyperfine, $RUNS runs of each command in a row)…"
 hyperfine --style basic -w 1 -r "$RUNS" --export-json "$OUT/times.json" \
     -n hyperscan "$BIN/hs_peer $PEERS/patterns.txt $CORPUS > /dev/null" \
     -n triage-1 "$TRIAGE classify --jobs 1 --rules $OUT/pack300.yaml $CORPUS > /dev/null" \
@@ -90,22 +90,55 @@ if [[ "$PYTHON_RUNS" -gt 0 ]]; then
         -n python-naive "python3 $PEERS/peer_a_naive.py $PEERS/patterns.txt $CORPUS > /dev/null" >&2
 fi
 
-python3 - "$OUT/times.json" "$OUT/python.json" "$PYTHON_RUNS" <<'PY'
-import json, sys, os
+# The ratios the targets are about come from rounds instead: each round runs
+# every command of a ratio once, one after the other, so a change in the
+# host's load between rounds falls on both sides of a ratio alike. (On a
+# shared machine, hyperfine's consecutive runs of one command can land in a
+# quiet minute and the other command's in a busy one.)
+say "timing ($RUNS rounds, each running the compared commands once, one after the other)…"
+python3 - "$OUT/rounds.json" "$RUNS" \
+    "hyperscan=$BIN/hs_peer $PEERS/patterns.txt $CORPUS" \
+    "triage-1=$TRIAGE classify --jobs 1 --rules $OUT/pack300.yaml $CORPUS" \
+    "triage-2=$TRIAGE classify --jobs 2 --rules $OUT/pack300.yaml $CORPUS" \
+    "hyperscan-keywords=$BIN/hs_peer $PEERS/patterns_literal.txt $CORPUS" \
+    "triage-keywords=$TRIAGE classify --jobs 1 --rules $OUT/pack220.yaml $CORPUS" <<'PY'
+import json, shlex, subprocess, sys, time
+out, rounds = sys.argv[1], int(sys.argv[2])
+commands = dict(arg.split("=", 1) for arg in sys.argv[3:])
+times = {name: [] for name in commands}
+for _ in range(rounds):
+    for name, command in commands.items():
+        started = time.perf_counter()
+        subprocess.run(shlex.split(command), stdout=subprocess.DEVNULL, check=True)
+        times[name].append(time.perf_counter() - started)
+json.dump(times, open(out, "w"))
+PY
+
+python3 - "$OUT/times.json" "$OUT/python.json" "$PYTHON_RUNS" "$OUT/rounds.json" <<'PY'
+import json, statistics, sys, os
 runs = {r["command"]: r for r in json.load(open(sys.argv[1]))["results"]}
 if int(sys.argv[3]) > 0 and os.path.exists(sys.argv[2]):
     runs.update({r["command"]: r for r in json.load(open(sys.argv[2]))["results"]})
 med = {k: v["median"] for k, v in runs.items()}
-print(f"{'command':22} {'median s':>9} {'min-max s':>14}  ratio")
+print("hyperfine, runs of each command in a row:")
+print(f"{'command':22} {'median s':>9} {'min-max s':>14}")
 for k, v in runs.items():
     print(f"{k:22} {v['median']:9.3f} {min(v['times']):6.3f}-{max(v['times']):6.3f}")
+rounds = json.load(open(sys.argv[4]))
+print()
+print(f"rounds ({len(rounds['hyperscan'])}), each command once per round:")
+print(f"{'command':22} {'median s':>9} {'min s':>9}")
+for k, v in rounds.items():
+    print(f"{k:22} {statistics.median(v):9.3f} {min(v):9.3f}")
 def ratio(a, b, what):
-    print(f"{what}: {med[a] / med[b]:.2f}")
+    # The median of the rounds' own ratios, and the ratio of the fastest runs.
+    per_round = statistics.median(x / y for x, y in zip(rounds[a], rounds[b]))
+    print(f"{what}: {per_round:.2f} (median of {len(rounds[a])} rounds; fastest runs {min(rounds[a]) / min(rounds[b]):.2f})")
 print()
 ratio("triage-1", "hyperscan", "triage 1 thread / Hyperscan (time, lower is better; target <= 1)")
 ratio("triage-keywords", "hyperscan-keywords", "triage / Hyperscan, 220 keywords only (target <= 1.25)")
 ratio("triage-1", "triage-2", "triage 2 threads speed-up over 1 thread (target >= 1.8)")
-ratio("pcre2-loop", "triage-1", "PCRE2 loop / triage 1 thread")
+print(f"PCRE2 loop / triage 1 thread (hyperfine medians): {med['pcre2-loop'] / med['triage-1']:.2f}")
 if "python-naive" in med:
-    ratio("python-naive", "triage-1", "naive Python / triage 1 thread")
+    print(f"naive Python / triage 1 thread (hyperfine medians): {med['python-naive'] / med['triage-1']:.2f}")
 PY
