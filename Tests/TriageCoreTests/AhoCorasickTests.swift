@@ -41,16 +41,25 @@ import Testing
         #expect(got.map { "\($0.0)@\($0.1)" } == want.map { "\($0.0)@\($0.1)" })
     }
 
+    /// Up to 30 literals and a text over a small alphabet, so that literals overlap often.
+    static func randomCase(
+        _ rng: inout SplitMix64, longestLiteral: Int, textLength: Range<Int>
+    ) -> (literals: [[UInt8]], text: [UInt8]) {
+        let alphabet = Array("abc-1 ".utf8)
+        func letter() -> UInt8 { alphabet[Int(rng.next() % UInt64(alphabet.count))] }
+        let literals = (0..<(1 + Int(rng.next() % 30))).map { _ in
+            (0..<(1 + Int(rng.next() % UInt64(longestLiteral)))).map { _ in letter() }
+        }
+        let n = textLength.lowerBound + Int(rng.next() % UInt64(textLength.count))
+        return (literals, (0..<n).map { _ in letter() })
+    }
+
     /// Random literal sets over a small alphabet (many overlaps) against the naive search,
     /// with a tiny hit buffer so that resuming mid-text is exercised.
     @Test(arguments: 0..<40, widths)
     func randomAgainstNaive(seed: Int, narrow: Bool) {
         var rng = SplitMix64(seed: UInt64(seed) &+ 1)
-        let alphabet = Array("abc-1 ".utf8)
-        let lits = (0..<(1 + Int(rng.next() % 30))).map { _ in
-            (0..<(1 + Int(rng.next() % 5))).map { _ in alphabet[Int(rng.next() % UInt64(alphabet.count))] }
-        }
-        let text = (0..<Int(rng.next() % 300)).map { _ in alphabet[Int(rng.next() % UInt64(alphabet.count))] }
+        let (lits, text) = Self.randomCase(&rng, longestLiteral: 5, textLength: 0..<300)
         let ac = AhoCorasick(literals: lits, narrowCells: narrow)
         var got = [(Int, Int)]()
         text.withUnsafeBufferPointer { t in
@@ -76,11 +85,7 @@ import Testing
     @Test(arguments: 0..<40, widths)
     func pairedScanAgainstNaive(seed: Int, narrow: Bool) {
         var rng = SplitMix64(seed: UInt64(seed) &+ 7)
-        let alphabet = Array("abc-1 ".utf8)
-        let lits = (0..<(1 + Int(rng.next() % 30))).map { _ in
-            (0..<(1 + Int(rng.next() % 6))).map { _ in alphabet[Int(rng.next() % UInt64(alphabet.count))] }
-        }
-        let text = (0..<(40 + Int(rng.next() % 400))).map { _ in alphabet[Int(rng.next() % UInt64(alphabet.count))] }
+        let (lits, text) = Self.randomCase(&rng, longestLiteral: 6, textLength: 40..<440)
         let ac = AhoCorasick(literals: lits, narrowCells: narrow)
         var got = [(Int, Int)]()
         text.withUnsafeBufferPointer { t in

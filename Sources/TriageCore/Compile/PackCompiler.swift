@@ -586,7 +586,7 @@ private struct Builder {
             // Behind a literal prefilter, a class that takes in the space
             // runs across words and sentences: the gate rarely rules a field
             // out, and its scan (branchy, byte by byte) cost more than it
-            // saved, 4 to 8% of classify time on the peer set, since PCRE2's
+            // saved, 4 to 6% of classify time on the peer set, since PCRE2's
             // JIT skips to the bytes that can start a match by itself.
             if prefilter != nil, let g = gate, g.bytes.contains(UInt8(ascii: " ")) {
                 gate = nil
