@@ -783,9 +783,9 @@ final class LiteralSet: Sendable {
     func substringMinimal() -> (LiteralSet, Lead) {
         if uniformLength { return (self, .zero) }
         return bytes.withUnsafeBufferPointer { all in
-            let byLength = (0..<count).sorted {
-                let (m, n) = (range($0).count, range($1).count)
-                return m < n || (m == n && $0 < $1)
+            // By length, then position: one integer sort, not a closure per comparison.
+            let byLength = (0..<count).map { UInt64(range($0).count) << 32 | UInt64($0) }.sorted().map {
+                Int($0 & 0xFFFF_FFFF)
             }
             // Kept literals, indexed by their first two bytes (one-byte ones
             // by their byte), so that each literal is checked against those
@@ -799,11 +799,12 @@ final class LiteralSet: Sendable {
             var next: [Int32] = []  // position in `kept` -> next in its bucket
             func bucket(_ a: UInt8, _ b: UInt8) -> Int { (Int(a) &* 31 &+ Int(b)) & (buckets - 1) }
             var shift = Lead.zero
+            // An empty literal sorts first and is in every longer one, at 0.
+            let emptyKept = byLength.first.map { range($0).isEmpty } ?? false
             for k in byLength {
                 let lit = UnsafeBufferPointer(rebasing: all[range(k)])
                 // The first kept literal (in kept order) that occurs in `lit`, at its first occurrence.
-                // (An empty literal, first in kept order, is in every longer one at 0.)
-                var best = kept.first.map { all[range($0)].isEmpty } == true && !lit.isEmpty ? Int32(0) : Int32.max
+                var best = emptyKept && !lit.isEmpty ? Int32(0) : Int32.max
                 var bestAt = 0
                 for p in 0..<lit.count where best != 0 {
                     let single = oneByte[Int(lit[p])]
@@ -827,7 +828,9 @@ final class LiteralSet: Sendable {
                     }
                 }
                 if best != Int32.max {
-                    shift = Lead.either([shift, Lead(bytes: ByteSet(lit[..<bestAt]).wholeCharacters, maxLength: bestAt)])
+                    // Lead.either of the two, without building an array for it.
+                    shift.bytes.formUnion(ByteSet(lit[..<bestAt]).wholeCharacters)
+                    shift.maxLength = shift.maxLength.map { Swift.max($0, bestAt) }
                     continue
                 }
                 let position = Int32(kept.count)
@@ -841,7 +844,7 @@ final class LiteralSet: Sendable {
                     head[h] = position
                 }
             }
-            if kept.count == count && kept == Array(0..<count) { return (self, shift) }
+            if kept.count == count && kept.indices.allSatisfy({ kept[$0] == $0 }) { return (self, shift) }
             var out = Builder()
             for k in kept {
                 out.append(UnsafeBufferPointer(rebasing: all[range(k)]), UnsafeBufferPointer(start: nil, count: 0), frequency: frequencies[k])
