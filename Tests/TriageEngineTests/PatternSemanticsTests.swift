@@ -125,6 +125,19 @@ import TriageCore
         }
     }
 
+    /// A pack without literals (regexes that have none) skips the automaton
+    /// pass; the same regex beside a keyword that never occurs, which makes
+    /// the pass run, must give the same rules and the same spans.
+    @Test(arguments: regexes)
+    func literalFreePacksSkipTheAutomaton(row: Row) throws {
+        let alone = try TestPacks.compile(TestPacks.onePerPattern([row.pattern]))
+        let beside = try TestPacks.compile(TestPacks.onePerPattern([row.pattern, kw("qzxv never occurs")]))
+        let a = TestPacks.classify(alone, title: row.text, description: "see: " + row.text)
+        let b = TestPacks.classify(beside, title: row.text, description: "see: " + row.text)
+        #expect(a.rules.map(\.id) == b.rules.map(\.id))
+        #expect(a.evidence?.rules.flatMap(\.matches) == b.evidence?.rules.flatMap(\.matches))
+    }
+
     /// Every keyword of a set is found, overlapping ones included, in one pass.
     @Test func overlappingKeywordsAllMatch() throws {
         let words = ["unauthorized", "unauthorized access", "access", "access denied", "denied", "ied"]
