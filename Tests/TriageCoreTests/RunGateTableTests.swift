@@ -77,6 +77,8 @@ import Testing
                 i += 1
             }
         }
-        #expect(RunGateTable(RegexRunGate(bytes: set, minLength: 8)).byBlocks == expected, "\(spec)")
+        // Blocks read vector lanes as little-endian words; elsewhere every class probes.
+        let littleEndian = 1.littleEndian == 1
+        #expect(RunGateTable(RegexRunGate(bytes: set, minLength: 8)).byBlocks == (expected && littleEndian), "\(spec)")
     }
 }

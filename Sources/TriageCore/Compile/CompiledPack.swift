@@ -312,7 +312,7 @@ final class RunGateTable: @unchecked Sendable {  // immutable after init
     @usableFromInline let span: (SIMD16<UInt8>, SIMD16<UInt8>, SIMD16<UInt8>, SIMD16<UInt8>)
 
     /// `byBlocks` overrides the choice of search, for tests; it is honoured
-    /// only when the class is at most four ranges.
+    /// only when the class is at most four ranges, on a little-endian machine.
     init(_ gate: RegexRunGate, byBlocks: Bool? = nil) {
         member = .allocate(capacity: 256)
         for b in 0..<256 { member[b] = gate.bytes.contains(UInt8(b)) }
@@ -339,7 +339,9 @@ final class RunGateTable: @unchecked Sendable {  // immutable after init
         // probes land in one nearly every time. A sparse class keeps to
         // probes, which then read one byte in `minLength`.
         let letters = (UInt8(ascii: "a")...UInt8(ascii: "z")).filter { gate.bytes.contains($0) }.count
-        self.byBlocks = byBlocks ?? (letters >= 13) && !ranges.isEmpty && ranges.count <= 4
+        // `bits` reads lanes as the bytes of little-endian words (s390x is not).
+        let littleEndian = 1.littleEndian == 1
+        self.byBlocks = byBlocks ?? (letters >= 13) && !ranges.isEmpty && ranges.count <= 4 && littleEndian
         // Unused slots repeat the first range: or-ing it in again changes nothing.
         func range(_ k: Int) -> (SIMD16<UInt8>, SIMD16<UInt8>) {
             let r = k < ranges.count ? ranges[k] : (ranges.first ?? (0, 0))
