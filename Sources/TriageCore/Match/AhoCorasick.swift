@@ -142,102 +142,106 @@ public struct AhoCorasick: Sendable {
         var outputs = [UInt32]()
         var firstMatch: Int32 = 0
         func makeTable<Cell: TransitionCell>(_: Cell.Type) -> [Cell] {
-          [Cell](unsafeUninitializedCapacity: n * stride) { buffer, initialized in
-            nonisolated(unsafe) let table = buffer.baseAddress!  // the toucher writes only before `faulted.wait()`
-            let faulted = DispatchGroup()
-            DispatchQueue.global().async(group: faulted) {
-                var offset = 0
-                let page = 4096 / MemoryLayout<Cell>.stride
-                while offset < n * stride {
-                    table[offset] = 0
-                    offset += page
-                }
-            }
-            // Breadth-first: failure links (the longest proper suffix that is a
-            // trie state) and output links (the nearest state on the failure
-            // chain, the state itself excluded, where a literal ends; -1: none).
-            // A state's outputs are its own literals, then its output link's.
-            var fail = [Int32](repeating: 0, count: n)
-            var outLink = [Int32](repeating: -1, count: n)
-            var order: [Int32] = [0]
-            order.reserveCapacity(n)
-            var head = 0
-            while head < order.count {
-                let s = Int(order[head])
-                head += 1
-                var k = firstChild[s]
-                while k >= 0 {
-                    let c = label[Int(k)]
-                    if s != 0 {
-                        var f = Int(fail[s])
-                        while f != 0 && child(f, c) < 0 { f = Int(fail[f]) }
-                        let t = child(f, c)
-                        fail[Int(k)] = t >= 0 && t != k ? t : 0
+            [Cell](unsafeUninitializedCapacity: n * stride) { buffer, initialized in
+                nonisolated(unsafe) let table = buffer.baseAddress!  // the toucher writes only before `faulted.wait()`
+                let faulted = DispatchGroup()
+                DispatchQueue.global().async(group: faulted) {
+                    var offset = 0
+                    let page = 4096 / MemoryLayout<Cell>.stride
+                    while offset < n * stride {
+                        table[offset] = 0
+                        offset += page
                     }
-                    let f = Int(fail[Int(k)])
-                    outLink[Int(k)] = ownHead[f] >= 0 ? Int32(f) : outLink[f]
-                    order.append(k)
-                    k = nextSibling[Int(k)]
                 }
-            }
+                // Breadth-first: failure links (the longest proper suffix that is a
+                // trie state) and output links (the nearest state on the failure
+                // chain, the state itself excluded, where a literal ends; -1: none).
+                // A state's outputs are its own literals, then its output link's.
+                var fail = [Int32](repeating: 0, count: n)
+                var outLink = [Int32](repeating: -1, count: n)
+                var order: [Int32] = [0]
+                order.reserveCapacity(n)
+                var head = 0
+                while head < order.count {
+                    let s = Int(order[head])
+                    head += 1
+                    var k = firstChild[s]
+                    while k >= 0 {
+                        let c = label[Int(k)]
+                        if s != 0 {
+                            var f = Int(fail[s])
+                            while f != 0 && child(f, c) < 0 { f = Int(fail[f]) }
+                            let t = child(f, c)
+                            fail[Int(k)] = t >= 0 && t != k ? t : 0
+                        }
+                        let f = Int(fail[Int(k)])
+                        outLink[Int(k)] = ownHead[f] >= 0 ? Int32(f) : outLink[f]
+                        order.append(k)
+                        k = nextSibling[Int(k)]
+                    }
+                }
 
-            // Number the states: non-match states first (the root stays 0), then
-            // match states.
-            func hasOutput(_ s: Int) -> Bool { ownHead[s] >= 0 || outLink[s] >= 0 }
-            var newID = [Int32](repeating: 0, count: n)
-            var next: Int32 = 0
-            for s in 0..<n where !hasOutput(s) {
-                newID[s] = next
-                next += 1
-            }
-            firstMatch = next
-            outputStart.reserveCapacity(n - Int(firstMatch) + 1)
-            var ids = [UInt32]()
-            for s in 0..<n where hasOutput(s) {
-                newID[s] = next
-                next += 1
+                // Number the states: non-match states first (the root stays 0), then
+                // match states.
+                func hasOutput(_ s: Int) -> Bool { ownHead[s] >= 0 || outLink[s] >= 0 }
+                var newID = [Int32](repeating: 0, count: n)
+                var next: Int32 = 0
+                for s in 0..<n where !hasOutput(s) {
+                    newID[s] = next
+                    next += 1
+                }
+                firstMatch = next
+                outputStart.reserveCapacity(n - Int(firstMatch) + 1)
+                var ids = [UInt32]()
+                for s in 0..<n where hasOutput(s) {
+                    newID[s] = next
+                    next += 1
+                    outputStart.append(UInt32(outputs.count))
+                    ids.removeAll(keepingCapacity: true)
+                    var t = Int32(s)
+                    while t >= 0 {
+                        var id = ownHead[Int(t)]
+                        while id >= 0 {
+                            ids.append(UInt32(id))
+                            id = ownNext[Int(id)]
+                        }
+                        t = outLink[Int(t)]
+                    }
+                    // Shortest literal first (the order a left-to-right reader
+                    // expects), then by id.
+                    ids.sort {
+                        literals[Int($0)].count < literals[Int($1)].count
+                            || (literals[Int($0)].count == literals[Int($1)].count && $0 < $1)
+                    }
+                    outputs.append(contentsOf: ids)
+                }
                 outputStart.append(UInt32(outputs.count))
-                ids.removeAll(keepingCapacity: true)
-                var t = Int32(s)
-                while t >= 0 {
-                    var id = ownHead[Int(t)]
-                    while id >= 0 {
-                        ids.append(UInt32(id))
-                        id = ownNext[Int(id)]
-                    }
-                    t = outLink[Int(t)]
-                }
-                // Shortest literal first (the order a left-to-right reader
-                // expects), then by id.
-                ids.sort { literals[Int($0)].count < literals[Int($1)].count || (literals[Int($0)].count == literals[Int($1)].count && $0 < $1) }
-                outputs.append(contentsOf: ids)
-            }
-            outputStart.append(UInt32(outputs.count))
-            faulted.wait()
+                faulted.wait()
 
-            // The DFA, in breadth-first order so that a failure state's row (a
-            // shallower state) is complete before it is copied. Every row is
-            // written exactly once, so the table starts uninitialised; the root's
-            // missing transitions stay at the root (0).
-            for s in order {
-                let s = Int(s)
-                let row = table + Int(newID[s]) * stride
-                if s == 0 {
-                    row.initialize(repeating: 0, count: stride)
-                } else {
-                    row.initialize(from: table + Int(newID[Int(fail[s])]) * stride, count: stride)
+                // The DFA, in breadth-first order so that a failure state's row (a
+                // shallower state) is complete before it is copied. Every row is
+                // written exactly once, so the table starts uninitialised; the root's
+                // missing transitions stay at the root (0).
+                for s in order {
+                    let s = Int(s)
+                    let row = table + Int(newID[s]) * stride
+                    if s == 0 {
+                        row.initialize(repeating: 0, count: stride)
+                    } else {
+                        row.initialize(from: table + Int(newID[Int(fail[s])]) * stride, count: stride)
+                    }
+                    var k = firstChild[s]
+                    while k >= 0 {
+                        row[Int(label[Int(k)])] = Cell.cell(state: Int(newID[Int(k)]), stride: stride)
+                        k = nextSibling[Int(k)]
+                    }
                 }
-                var k = firstChild[s]
-                while k >= 0 {
-                    row[Int(label[Int(k)])] = Cell.cell(state: Int(newID[Int(k)]), stride: stride)
-                    k = nextSibling[Int(k)]
-                }
+                initialized = n * stride
             }
-            initialized = n * stride
-          }
         }
 
-        isNarrow = (narrowCells ?? (n * stride * MemoryLayout<UInt32>.stride > Self.narrowAbove)) && n <= Int(UInt16.max) + 1
+        let large = n * stride * MemoryLayout<UInt32>.stride > Self.narrowAbove
+        isNarrow = (narrowCells ?? large) && n <= Int(UInt16.max) + 1
         narrow = isNarrow ? makeTable(UInt16.self) : []
         wide = isNarrow ? [] : makeTable(UInt32.self)
         self.classes = classOf
@@ -263,8 +267,12 @@ public struct AhoCorasick: Sendable {
         hits: UnsafeMutablePointer<UInt64>, capacity: Int
     ) -> Int {
         isNarrow
-            ? narrow.withUnsafeBufferPointer { scan(text, $0, from: &position, state: &state, hits: hits, capacity: capacity) }
-            : wide.withUnsafeBufferPointer { scan(text, $0, from: &position, state: &state, hits: hits, capacity: capacity) }
+            ? narrow.withUnsafeBufferPointer {
+                scan(text, $0, from: &position, state: &state, hits: hits, capacity: capacity)
+            }
+            : wide.withUnsafeBufferPointer {
+                scan(text, $0, from: &position, state: &state, hits: hits, capacity: capacity)
+            }
     }
 
     @inlinable
