@@ -582,15 +582,7 @@ private struct Builder {
             // A regex may be ruled out, field by field, by the class of bytes
             // its matches are made of, and its search kept to the runs of that
             // class (after the literal prefilter, if any).
-            gate = tree.flatMap { RegexLiteralAnalysis.runGate($0, shape: shape, required: prefilter == nil) }
-            // Behind a literal prefilter, a class that takes in the space
-            // runs across words and sentences: the gate rarely rules a field
-            // out, and its scan (branchy, byte by byte) cost more than it
-            // saved, 4 to 6% of classify time on the peer set, since PCRE2's
-            // JIT skips to the bytes that can start a match by itself.
-            if prefilter != nil, let g = gate, g.bytes.contains(UInt8(ascii: " ")) {
-                gate = nil
-            }
+            gate = tree.flatMap { RegexLiteralAnalysis.runGate($0, shape: shape, prefiltered: prefilter != nil) }
         }
         let regex = Result { () throws(RegexCompileFailure) -> CompiledRegex in
             try backend.compile(source, options: RegexCompileOptions(caseInsensitive: caseless, options: spec.regexOptions))
