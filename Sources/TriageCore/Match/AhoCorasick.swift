@@ -30,7 +30,8 @@ public struct AhoCorasick: Sendable {
     /// 16-bit state numbers, or 32-bit premultiplied row offsets.
     @usableFromInline let narrow: [UInt16]
     @usableFromInline let wide: [UInt32]
-    @usableFromInline let isNarrow: Bool
+    /// Which table holds the cells (a table is never empty: the root has a row).
+    @inlinable var isNarrow: Bool { !narrow.isEmpty }
     /// The number of the first match state: states at or past it have outputs.
     @usableFromInline let firstMatchState: Int
     /// For match state number `s`, `outputs[outputStart[s - firstMatchState] ..< ...+1]`
@@ -48,7 +49,7 @@ public struct AhoCorasick: Sendable {
     static var narrowAbove: Int { 4 << 20 }
 
     public var literalCount: Int { literalLengths.count }
-    public var stateCount: Int { (isNarrow ? narrow.count : wide.count) / max(stride, 1) }
+    public var stateCount: Int { (narrow.count + wide.count) / max(stride, 1) }
     /// Bytes held by the tables, for reporting.
     public var memoryBytes: Int {
         narrow.count * 2 + wide.count * 4 + outputs.count * 4 + outputStart.count * 4 + 256
@@ -241,9 +242,9 @@ public struct AhoCorasick: Sendable {
         }
 
         let large = n * stride * MemoryLayout<UInt32>.stride > Self.narrowAbove
-        isNarrow = (narrowCells ?? large) && n <= Int(UInt16.max) + 1
-        narrow = isNarrow ? makeTable(UInt16.self) : []
-        wide = isNarrow ? [] : makeTable(UInt32.self)
+        let useNarrow = (narrowCells ?? large) && n <= Int(UInt16.max) + 1
+        narrow = useNarrow ? makeTable(UInt16.self) : []
+        wide = useNarrow ? [] : makeTable(UInt32.self)
         self.classes = classOf
         self.firstMatchState = Int(firstMatch)
         self.outputStart = outputStart
